@@ -1,0 +1,43 @@
+"""Database engine tuning: SQLite WAL and writer serialisation; nothing else."""
+
+import sqlite3
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+STAFF_PATH_PREFIXES = ("/manage/", "/audit/")
+
+
+def _is_staff_path(path):
+    return path.startswith(STAFF_PATH_PREFIXES)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's "begin" event decide how a transaction starts (see below).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # Wait for locks before anything else, including the journal-mode switch.
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _begin_sqlite(connection):
+    if connection.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes fails at once with "database is
+    # locked" when another writer got in between; BEGIN IMMEDIATE queues for the write
+    # lock instead. Public reads keep the cheap deferred BEGIN; staff pages may write an
+    # audit entry even on GET (e.g. viewing a denouncer's identity), so they queue too.
+    if has_request_context() and request.method in READ_ONLY_METHODS and not _is_staff_path(request.path):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,15 @@
+"""Absolute public URLs, built on PUBLIC_BASE_URL (what QR codes and the API print)."""
+
+from flask import current_app, url_for
+
+
+def public_url(endpoint, **values):
+    """Return the absolute URL of an endpoint under PUBLIC_BASE_URL."""
+    return current_app.config["PUBLIC_BASE_URL"] + url_for(endpoint, **values)
+
+
+def notice_short_url(notice):
+    """Return the absolute short URL of a published notice (None for drafts)."""
+    if not notice.short_code:
+        return None
+    return public_url("notices.short_url", code=notice.short_code)
