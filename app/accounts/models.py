@@ -1,0 +1,101 @@
+"""Administrative units and user accounts."""
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.clock import local_today, utcnow
+from app.extensions import db
+from app.types import UTCDateTime
+
+
+class AdministrativeUnit(db.Model):
+    """A province, (former) district, commune, ward or special zone, by its GSO code."""
+
+    __tablename__ = "administrative_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("administrative_units.id"), index=True)
+    # Materialised path of codes, "/24/07627/", so a subtree is one indexed LIKE.
+    path: Mapped[str] = mapped_column(String(255), index=True)
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("administrative_units.id"))
+
+    parent: Mapped["AdministrativeUnit | None"] = relationship(
+        remote_side=[id], foreign_keys=[parent_id], back_populates="children"
+    )
+    children: Mapped[list["AdministrativeUnit"]] = relationship(
+        foreign_keys=[parent_id], back_populates="parent", order_by="AdministrativeUnit.name"
+    )
+    successor: Mapped["AdministrativeUnit | None"] = relationship(remote_side=[id], foreign_keys=[successor_id])
+
+    def __repr__(self):
+        return f"<AdministrativeUnit {self.code} {self.name}>"
+
+    @property
+    def is_current(self):
+        """Whether the unit exists today (not merged away or dissolved)."""
+        today = local_today()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+    def contains(self, other):
+        """Whether `other` is this unit or one of its descendants."""
+        return other is not None and other.path.startswith(self.path)
+
+    def ancestors(self):
+        """Return the chain of units from the root down to this unit's parent."""
+        chain = []
+        unit = self.parent
+        while unit is not None:
+            chain.append(unit)
+            unit = unit.parent
+        return list(reversed(chain))
+
+    def subtree_clause(self):
+        """SQL condition on AdministrativeUnit selecting this unit and its descendants."""
+        return AdministrativeUnit.path.startswith(self.path, autoescape=True)
+
+    @classmethod
+    def by_code(cls, code):
+        """Return the unit with this GSO code, or None."""
+        if not code:
+            return None
+        return db.session.scalar(select(cls).where(cls.code == str(code).strip()))
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: commune official, leader, inspector or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("administrative_units.id"), index=True)
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    unit: Mapped[AdministrativeUnit] = relationship()
+
+    def __repr__(self):
+        return f"<User {self.username} {self.role}@{self.unit_id}>"
+
+    def set_password(self, password):
+        """Store a scrypt hash of the password (werkzeug's default KDF)."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password):
+        """Return True if the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)

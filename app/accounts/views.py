@@ -1,0 +1,61 @@
+"""Sign in and sign out."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import blueprint
+from app.accounts.forms import LoginForm
+from app.accounts.models import User
+from app.accounts.services import authenticate, note_login
+from app.extensions import db, limiter, login_manager
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def _safe_next(target):
+    """Only follow a next= that stays on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    # Browsers read a backslash as a slash, so "/\\host" would leave the site like "//host".
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    return target
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("notices.manage_index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            flash(_("Tên đăng nhập hoặc mật khẩu không đúng."), "error")
+        else:
+            login_user(user, remember=form.remember.data)
+            note_login(user)
+            db.session.commit()
+            default = url_for("notices.manage_index")
+            return redirect(_safe_next(request.args.get("next")) or default)
+    return render_template("accounts/login.html", form=form)
+
+
+@blueprint.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("notices.index"))
