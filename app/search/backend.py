@@ -1,0 +1,374 @@
+"""This node's Whoosh index: layout on disk, schema, writing; queries are built in ranking.py.
+
+Layout of SEARCH_INDEX_DIR:
+    CURRENT            the name of the live generation (replaced atomically by a rebuild)
+    gen-<stamp>/       a complete Whoosh index; the live one and the one before it are kept
+    building-<stamp>/  a rebuild in progress (renamed to gen-… when complete)
+
+Each generation holds, as a special document committed together with the notices, the id
+of the last change-log row it reflects (`last_change`): an index can never claim a change
+it does not contain. Writers take Whoosh's lock with a timeout, so concurrent workers
+queue instead of failing.
+"""
+
+import logging
+import os
+import secrets
+import shutil
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import LockError
+
+from app.search import ranking
+from app.search.analysis import code_analyzer, exact_analyzer, folded_analyzer, pairs_analyzer
+from app.search.documents import UNIT_LEVELS
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+STATE_ID = "~state"
+POINTER = "CURRENT"
+REBUILD_MEMORY_MB = 256  # sort buffer of a rebuild; beyond it Whoosh spills sorted runs to disk
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, outdated or unreadable."""
+
+
+class IndexBusy(Exception):
+    """Another process held the index writer for longer than the timeout."""
+
+
+class RebuildRunning(Exception):
+    """Another rebuild of this node's index is in progress."""
+
+
+def make_schema():
+    """Return the schema of a notice document (see ranking.py for how each field is used)."""
+    folded = folded_analyzer()
+    schema = Schema(
+        id=ID(stored=True, unique=True),
+        nid=NUMERIC(int, bits=64, sortable=True),
+        # Everything a citizen may search for, folded, with positions for quoted phrases.
+        all_folded=TEXT(analyzer=folded),
+        title_folded=TEXT(analyzer=folded, phrase=False),
+        summary_folded=TEXT(analyzer=folded, phrase=False),
+        exact=TEXT(analyzer=exact_analyzer(), phrase=False),  # title and summary with diacritics
+        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),  # title and summary, words two by two
+        codes=TEXT(analyzer=code_analyzer(), phrase=False),
+        category=ID(sortable=True),
+        status=ID,
+        units=KEYWORD(lowercase=False, scorable=False),
+        posting_start=NUMERIC(int, bits=64, sortable=True),
+        posting_end=NUMERIC(int, bits=64),
+        last_change=NUMERIC(int, bits=64, stored=True),
+        schema_version=NUMERIC(int, stored=True),
+        built_at=STORED,
+    )
+    for level in range(UNIT_LEVELS):
+        schema.add(f"unit_l{level}", ID(sortable=True))
+    return schema
+
+
+def document_fields(document):
+    """Return the Whoosh fields of a NoticeDocument."""
+    lead = f"{document.title}\n{document.summary}"
+    fields = {
+        "id": str(document.notice_id),
+        "nid": document.notice_id,
+        "all_folded": "\n".join([document.title, document.summary, document.body, document.meta, document.codes]),
+        "title_folded": document.title,
+        "summary_folded": document.summary,
+        "exact": lead,
+        "pairs": lead,
+        "codes": document.codes,
+        "category": document.category,
+        "status": document.status,
+        "units": " ".join(document.unit_codes),
+        "posting_start": document.posting_start,
+        "posting_end": document.posting_end,
+    }
+    for level, code in enumerate(document.unit_codes[:UNIT_LEVELS]):
+        fields[f"unit_l{level}"] = code
+    return fields
+
+
+@dataclass
+class IndexStatus:
+    """What `flask search status` reports about this node's index."""
+
+    directory: str
+    healthy: bool
+    problem: str = ""
+    generation: str | None = None
+    indexed: int = 0
+    last_change_id: int = 0
+    built_at: str | None = None
+
+
+class Batch:
+    """Changes to the live index made under its writer lock, committed together."""
+
+    def __init__(self, writer, last_change_id):
+        self._writer = writer
+        self.last_change_id = last_change_id
+        self.changed = False
+
+    def update(self, document):
+        self._writer.update_document(**document_fields(document))
+        self.changed = True
+
+    def delete(self, notice_id):
+        self._writer.delete_by_term("id", str(notice_id))
+        self.changed = True
+
+    def applied(self, change_id):
+        """Record that every change up to `change_id` is now in this batch."""
+        if change_id > self.last_change_id:
+            self.last_change_id = change_id
+            self.changed = True
+
+
+def _read_state(searcher):
+    return searcher.document(id=STATE_ID) or {}
+
+
+def _state_fields(last_change_id, built_at):
+    return {
+        "id": STATE_ID,
+        "last_change": int(last_change_id),
+        "schema_version": SCHEMA_VERSION,
+        "built_at": built_at,
+    }
+
+
+class SearchIndex:
+    """The index of one node, in the directory `root`."""
+
+    def __init__(self, root):
+        self.root = os.path.abspath(root)
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def current_path(self):
+        """Return the live generation's directory, or None when there is none."""
+        try:
+            with open(os.path.join(self.root, POINTER), encoding="utf-8") as pointer:
+                name = pointer.read().strip()
+        except OSError:
+            return None
+        if not name.startswith("gen-") or os.sep in name:
+            return None
+        path = os.path.join(self.root, name)
+        return path if os.path.isdir(path) else None
+
+    def _write_pointer(self, name):
+        temporary = os.path.join(self.root, f".{POINTER}.{secrets.token_hex(4)}")
+        with open(temporary, "w", encoding="utf-8") as pointer:
+            pointer.write(name)
+            pointer.flush()
+            os.fsync(pointer.fileno())
+        os.replace(temporary, os.path.join(self.root, POINTER))
+
+    def open(self, path=None):
+        """Open the live generation; raise IndexUnavailable if it is missing, outdated or broken."""
+        path = path or self.current_path()
+        if path is None:
+            raise IndexUnavailable("no index")
+        try:
+            ix = whoosh_index.open_dir(path)
+            with ix.searcher() as searcher:
+                version = _read_state(searcher).get("schema_version")
+        except Exception as error:
+            raise IndexUnavailable(f"unreadable index: {error}") from error
+        if version != SCHEMA_VERSION:
+            raise IndexUnavailable(f"index schema {version}, expected {SCHEMA_VERSION}")
+        return ix
+
+    def exists(self):
+        """Whether a usable index is in place."""
+        try:
+            self.open()
+        except IndexUnavailable:
+            return False
+        return True
+
+    def searcher(self):
+        """Return this thread's searcher of the live generation, refreshed if the index changed.
+
+        Opening a searcher reads every segment's files (tens of milliseconds), so each
+        thread keeps one per index directory and only refreshes it; a rebuild (a new
+        generation) gets a new one. Filters computed on it are cached with it.
+        """
+        path = self.current_path()
+        if path is None:
+            raise IndexUnavailable("no index")
+        cache = _thread_cache()
+        entry = cache.get(self.root)
+        if entry is not None and entry.path == path:
+            try:
+                refreshed = entry.searcher.refresh()
+            except Exception:
+                entry.close()
+                entry = None
+            else:
+                if refreshed is not entry.searcher:
+                    entry.searcher, entry.filters = refreshed, {}
+        elif entry is not None:
+            entry.close()
+            entry = None
+        if entry is None:
+            ix = self.open(path)
+            entry = cache[self.root] = _CachedSearcher(path, ix.searcher())
+        return entry
+
+    def last_change_id(self):
+        """Return the id of the last change-log row the live index reflects."""
+        return int(_read_state(self.searcher().searcher).get("last_change", 0))
+
+    def notice_ids(self):
+        """Return the set of notice ids in the live index (for status checks and tests)."""
+        ix = self.open()
+        with ix.reader() as reader:
+            return {int(text) for text in reader.field_terms("id") if text != STATE_ID}
+
+    def status(self):
+        """Describe the live index (never raises)."""
+        status = IndexStatus(directory=self.root, healthy=False)
+        try:
+            ix = self.open()
+            with ix.searcher() as searcher:
+                state = _read_state(searcher)
+                status.indexed = searcher.doc_count() - (1 if state else 0)
+        except IndexUnavailable as error:
+            status.problem = str(error)
+            return status
+        status.healthy = True
+        status.generation = os.path.basename(self.current_path() or "")
+        status.last_change_id = int(state.get("last_change", 0))
+        status.built_at = state.get("built_at")
+        return status
+
+    # --- writing --------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self, timeout):
+        """Yield a Batch on the live index; commit it on success, cancel it on error.
+
+        Raises IndexUnavailable without an index and IndexBusy when the writer lock is not
+        free within `timeout` seconds.
+        """
+        ix = self.open()
+        try:
+            writer = ix.writer(timeout=timeout, delay=0.05)
+        except LockError as error:
+            raise IndexBusy(str(error)) from error
+        try:
+            with writer.searcher() as searcher:
+                state = _read_state(searcher)
+            batch = Batch(writer, int(state.get("last_change", 0)))
+            yield batch
+        except BaseException:
+            writer.cancel()
+            raise
+        if not batch.changed:
+            writer.cancel()
+            return
+        writer.update_document(**_state_fields(batch.last_change_id, state.get("built_at")))
+        writer.commit()
+
+    def rebuild(self, documents, last_change_id, progress=None):
+        """Build a new generation from `documents` and make it live atomically.
+
+        Searches keep using the previous generation until the pointer is replaced.
+        `progress(count)` is called after each document. Raises RebuildRunning.
+        """
+        os.makedirs(self.root, exist_ok=True)
+        lock = FileStorage(self.root).lock("REBUILD")
+        if not lock.acquire(blocking=False):
+            raise RebuildRunning(self.root)
+        try:
+            self._remove_unfinished_builds()
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+            suffix = f"{stamp}-{secrets.token_hex(3)}"
+            building = os.path.join(self.root, f"building-{suffix}")
+            os.makedirs(building)
+            ix = whoosh_index.create_in(building, make_schema())
+            writer = ix.writer(limitmb=REBUILD_MEMORY_MB)
+            try:
+                count = 0
+                for document in documents:
+                    writer.add_document(**document_fields(document))
+                    count += 1
+                    if progress is not None:
+                        progress(count)
+                writer.add_document(**_state_fields(last_change_id, datetime.now(UTC).isoformat(timespec="seconds")))
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(optimize=True)
+            name = f"gen-{suffix}"
+            os.rename(building, os.path.join(self.root, name))
+            previous = self.current_path()
+            self._write_pointer(name)
+            self._remove_old_generations(keep={name, os.path.basename(previous) if previous else None})
+            return count
+        finally:
+            lock.release()
+
+    def _remove_unfinished_builds(self):
+        for entry in os.listdir(self.root):
+            if entry.startswith("building-"):
+                shutil.rmtree(os.path.join(self.root, entry), ignore_errors=True)
+
+    def _remove_old_generations(self, keep):
+        # The generation just replaced stays one more round for searches that opened it.
+        for entry in os.listdir(self.root):
+            if entry.startswith("gen-") and entry not in keep:
+                shutil.rmtree(os.path.join(self.root, entry), ignore_errors=True)
+
+    # --- querying -------------------------------------------------------------------------
+
+    def search(self, request):
+        """Run a SearchRequest; return IndexResults. Raises IndexUnavailable."""
+        entry = self.searcher()
+        try:
+            return ranking.search(entry.searcher, request, entry.filters)
+        except Exception as error:
+            forget_searchers()
+            raise IndexUnavailable(f"search failed: {error}") from error
+
+
+class _CachedSearcher:
+    def __init__(self, path, searcher):
+        self.path = path
+        self.searcher = searcher
+        self.filters = {}  # filter key -> set of document numbers, valid for this searcher
+
+    def close(self):
+        try:
+            self.searcher.close()
+        except Exception:  # already closed or its files are gone: nothing left to release
+            log.debug("closing a cached searcher failed", exc_info=True)
+
+
+_local = threading.local()
+
+
+def _thread_cache():
+    if not hasattr(_local, "searchers"):
+        _local.searchers = {}
+    return _local.searchers
+
+
+def forget_searchers():
+    """Close this thread's cached searchers (the next search opens the index afresh)."""
+    for entry in _thread_cache().values():
+        entry.close()
+    _thread_cache().clear()
