@@ -1,0 +1,306 @@
+"""The citizen's side of the queue: take a submission in, find an item by its code, record a rating.
+
+Services flush and never commit. The views commit the submission on its own first, and only then
+store the photos, so that nothing that goes wrong with files can lose what the citizen wrote.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.models import AdministrativeUnit, User
+from app.audit.services import record
+from app.clock import local_today, to_local, utcnow
+from app.extensions import db
+from app.feedback.calendar import initial_due_dates
+from app.feedback.events import apply_action
+from app.feedback.kinds import kind_label
+from app.feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
+from app.feedback.photos import store_photo
+from app.feedback.states import OPEN_STATUSES, STATUSES
+from app.feedback.tracking import new_tracking_code, normalise_code
+
+ANSWERED_STATUSES = frozenset({"answered", "closed"})
+PAUSED_STATUS = "waiting_for_citizen"
+# Words a unit's name starts with, written in lower case after "UBND" ("UBND xã Đại Sơn").
+_UNIT_KIND_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Tỉnh ", "Thành phố ", "Huyện ", "Quận ")
+
+
+class AlreadyRated(Exception):
+    """The answer was rated before; a rating is given once."""
+
+
+# --- submission ---------------------------------------------------------------------------------
+
+
+def _is_code_taken(code):
+    return db.session.scalar(select(Feedback.id).where(Feedback.tracking_code == code)) is not None
+
+
+def submit_feedback(
+    *,
+    kind,
+    unit,
+    text,
+    notice=None,
+    name="",
+    phone="",
+    email="",
+    address="",
+    has_consented=False,
+    received_at=None,
+):
+    """Create a queue item with its tracking code, due dates, "received" event and audit entry.
+
+    `received_at` is the server's time; tests pass a fixed moment instead of stopping the clock.
+    """
+    received_at = received_at or utcnow()
+    acknowledge_due, resolve_due = initial_due_dates(kind, received_at)
+    item = Feedback(
+        tracking_code=new_tracking_code(kind, _is_code_taken),
+        kind=kind,
+        unit=unit,
+        notice=notice,
+        text=text,
+        submitter_name=name,
+        submitter_phone=phone,
+        submitter_email=email,
+        submitter_address=address,
+        has_consented=has_consented,
+        status="received",
+        received_at=received_at,
+        acknowledge_due=acknowledge_due,
+        resolve_due=resolve_due,
+    )
+    db.session.add(item)
+    db.session.add(
+        FeedbackEvent(
+            feedback=item,
+            action="receive",
+            from_status=None,
+            to_status="received",
+            created_at=received_at,
+            is_public=True,
+            data={},
+        )
+    )
+    db.session.flush()
+    # No personal details in the audit log: the code, the kind and where it went are enough.
+    record(
+        "feedback.received",
+        item,
+        f"{item.tracking_code}: {kind} → {unit.code}",
+        {"kind": kind, "unit": unit.code, "notice": notice.id if notice is not None else None},
+    )
+    return item
+
+
+def attach_photos(item, photos):
+    """Write each re-encoded photo and add its row; return (stored names, how many failed).
+
+    A photo the disk refuses is logged and skipped: the item itself is already committed.
+    """
+    stored, failed = [], 0
+    for photo in photos:
+        try:
+            stored_name = store_photo(photo)
+        except OSError:
+            current_app.logger.exception("Could not store a photo of %s", item.tracking_code)
+            failed += 1
+            continue
+        stored.append(stored_name)
+        db.session.add(
+            FeedbackPhoto(
+                feedback=item,
+                stored_name=stored_name,
+                media_type=photo.media_type,
+                size=len(photo.data),
+                sha256=photo.sha256,
+                created_at=utcnow(),
+            )
+        )
+    if stored:
+        db.session.flush()
+        record(
+            "feedback.photos_added",
+            item,
+            f"{item.tracking_code}: {len(stored)} ảnh",
+            {"photos": len(stored), "failed": failed},
+        )
+    return stored, failed
+
+
+# --- lookup -------------------------------------------------------------------------------------
+
+
+def find_by_code(text, for_update=False):
+    """Return the item whose tracking code the citizen typed (any case, spacing, dashes), or None."""
+    code = normalise_code(text)
+    if code is None:
+        return None
+    query = select(Feedback).where(Feedback.tracking_code == code)
+    if for_update:
+        query = query.with_for_update()
+    else:
+        query = query.options(
+            joinedload(Feedback.unit),
+            joinedload(Feedback.notice),
+            selectinload(Feedback.events).joinedload(FeedbackEvent.actor).joinedload(User.unit),
+        )
+    return db.session.scalar(query)
+
+
+# --- rating -------------------------------------------------------------------------------------
+
+
+def rate_answer(item, rating, comment=""):
+    """Store the citizen's 1–5 rating of the answer, once (IllegalTransition before an answer)."""
+    if item.rating is not None:
+        raise AlreadyRated(item.tracking_code)
+    if not 1 <= int(rating) <= 5:
+        raise ValueError(f"rating {rating!r} is not between 1 and 5")
+    event = apply_action(item, "rate", None, body="", is_public=True, data={"rating": int(rating)})
+    item.rating = int(rating)
+    item.rating_comment = comment or ""
+    item.rated_at = event.created_at
+    db.session.flush()
+    return event
+
+
+# --- what the public may see --------------------------------------------------------------------
+
+
+def event_label(action):
+    """The Vietnamese label of an event in the public history."""
+    labels = {
+        "receive": _("Đã tiếp nhận ý kiến"),
+        "acknowledge": _("Đã thụ lý, đang xem xét giải quyết"),
+        "reject": _("Không thụ lý"),
+        "request_information": _("Đề nghị người gửi bổ sung thông tin"),
+        "receive_information": _("Đã nhận thông tin bổ sung"),
+        "reply": _("Đã trả lời"),
+        "forward_internal": _("Chuyển đơn vị khác giải quyết"),
+        "forward_external": _("Chuyển cơ quan có thẩm quyền"),
+        "extend": _("Gia hạn thời gian giải quyết"),
+        "close": _("Kết thúc"),
+        "reopen": _("Mở lại để xem xét tiếp"),
+        "note": _("Ghi chú"),
+        "rate": _("Người gửi đánh giá câu trả lời"),
+    }
+    return labels.get(action, action)
+
+
+def office_name(unit):
+    """ "UBND xã Đại Sơn": how the public history names who acted (never a person)."""
+    if unit is None:
+        return ""
+    name = unit.name
+    for word in _UNIT_KIND_WORDS:
+        if name.startswith(word):
+            name = name[0].lower() + name[1:]
+            break
+    return _("UBND %(unit)s", unit=name)
+
+
+@dataclass(frozen=True)
+class PublicEvent:
+    action: str
+    label: str
+    at: datetime
+    by: str  # "UBND xã …", "Người gửi" or ""
+    body: str  # plain text an official chose to make public ("" for replies: the answer is shown apart)
+    rating: int | None = None
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    """Everything the tracking page and the public API show about an item, and nothing else."""
+
+    tracking_code: str
+    kind: str
+    kind_label: str
+    unit: AdministrativeUnit
+    office: str  # "UBND xã …": who answers, never a person's name
+    status: str
+    status_label: str
+    received_at: datetime
+    acknowledge_due: date | None
+    resolve_due: date | None
+    is_acknowledge_overdue: bool
+    is_resolve_overdue: bool
+    is_answered_late: bool
+    is_paused: bool
+    answer_html: str
+    answered_at: datetime | None
+    notice: object | None
+    rating: int | None
+    rated_at: datetime | None
+    events: list = field(default_factory=list)
+
+    @property
+    def can_rate(self):
+        return self.status in ANSWERED_STATUSES and self.rating is None
+
+    @property
+    def is_resolve_due_pending_acceptance(self):
+        """Complaints and denunciations get their resolution date when the commune accepts them."""
+        return self.resolve_due is None and self.kind in ("complaint", "denunciation") and self.status == "received"
+
+
+def _public_events(item):
+    events = []
+    for event in item.events:
+        if not event.is_public:
+            continue
+        if event.action == "receive":
+            by = ""
+        elif event.action == "rate":
+            by = _("Người gửi")
+        else:
+            by = office_name(event.actor.unit if event.actor is not None else item.unit)
+        body = "" if event.action in ("reply", "rate") else (event.body or "")
+        rating = (event.data or {}).get("rating") if event.action == "rate" else None
+        events.append(PublicEvent(event.action, event_label(event.action), event.created_at, by, body, rating))
+    return events
+
+
+def public_view(item, today=None):
+    """Return the PublicItem of a queue item: no contact details, no internal notes, no photos."""
+    today = today or local_today()
+    status = item.status
+    is_paused = status == PAUSED_STATUS
+    is_open = status in OPEN_STATUSES
+    answered_day = to_local(item.answered_at).date() if item.answered_at else None
+    has_answer = status in ANSWERED_STATUSES and bool(item.answer_html)
+    notice = item.notice if item.notice is not None and item.notice.is_public else None
+    return PublicItem(
+        tracking_code=item.tracking_code,
+        kind=item.kind,
+        kind_label=str(kind_label(item.kind)),
+        unit=item.unit,
+        office=office_name(item.unit),
+        status=status,
+        status_label=str(STATUSES.get(status, status)),
+        received_at=item.received_at,
+        acknowledge_due=item.acknowledge_due,
+        resolve_due=item.resolve_due,
+        is_acknowledge_overdue=bool(
+            item.acknowledge_due
+            and status == "received"
+            and item.acknowledged_at is None
+            and today > item.acknowledge_due
+        ),
+        is_resolve_overdue=bool(item.resolve_due and is_open and not is_paused and today > item.resolve_due),
+        is_answered_late=bool(item.resolve_due and answered_day and answered_day > item.resolve_due),
+        is_paused=is_paused,
+        answer_html=item.answer_html if has_answer else "",
+        answered_at=item.answered_at if has_answer else None,
+        notice=notice,
+        rating=item.rating,
+        rated_at=item.rated_at,
+        events=_public_events(item),
+    )

@@ -1,0 +1,46 @@
+"""Who may see and handle which queue item, used by views and by templates.
+
+Staff (officials, leaders, admins) handle the items of the units in their subtree; inspectors
+read them. A denouncer's identity is shown to the one official assigned to the item, nobody else.
+"""
+
+from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_manage_area
+from app.feedback.states import allowed_actions
+
+
+def _is_signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False) and user.is_active
+
+
+def can_view_queue(user):
+    """Staff and inspectors have a queue page (of their own unit's subtree)."""
+    return can_use_manage_area(user) or (_is_signed_in(user) and user.role == "inspector")
+
+
+def can_view_queue_item(user, item):
+    """Staff of a unit containing the item's unit, and inspectors above it (read only)."""
+    return can_manage_unit(user, item.unit) or can_audit_unit(user, item.unit)
+
+
+def can_handle_queue_item(user, item):
+    """Officials, leaders and admins of a unit containing the item's unit act on it."""
+    return can_manage_unit(user, item.unit)
+
+
+def can_act_on_queue_item(user, item, action):
+    """Whether the user may take `action` on the item now: their unit's item, and its status allows it."""
+    return can_handle_queue_item(user, item) and action in allowed_actions(item.status)
+
+
+def can_view_identity(user, item):
+    """Denunciations: only the assigned handler. Other kinds: anyone who handles the item."""
+    if not can_handle_queue_item(user, item):
+        return False
+    if item.kind == "denunciation":
+        return item.assigned_to_id is not None and item.assigned_to_id == user.id
+    return True
+
+
+def can_manage_deadline_rules(user):
+    """Deadline rules and holiday overrides are the administrators' (they change every unit's dates)."""
+    return _is_signed_in(user) and user.role == "admin"
