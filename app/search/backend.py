@@ -203,8 +203,8 @@ class SearchIndex:
         """Return this thread's searcher of the live generation, refreshed if the index changed.
 
         Opening a searcher reads every segment's files (tens of milliseconds), so each
-        thread keeps one per index directory and only refreshes it; a rebuild (a new
-        generation) gets a new one. Filters computed on it are cached with it.
+        thread keeps one per index directory and opens a new one only when the index has
+        changed (a commit or a rebuild). Filters computed on it are cached with it.
         """
         path = self.current_path()
         if path is None:
@@ -212,14 +212,15 @@ class SearchIndex:
         cache = _thread_cache()
         entry = cache.get(self.root)
         if entry is not None and entry.path == path:
+            # Not Searcher.refresh(): it reuses the readers of unchanged segments, and those miss
+            # deletions committed since (an updated notice would still match its old text).
             try:
-                refreshed = entry.searcher.refresh()
+                is_current = entry.searcher.up_to_date()
             except Exception:
+                is_current = False
+            if not is_current:
                 entry.close()
                 entry = None
-            else:
-                if refreshed is not entry.searcher:
-                    entry.searcher, entry.filters = refreshed, {}
         elif entry is not None:
             entry.close()
             entry = None

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.notices import services as notice_services
 from app.notices.models import Notice
 from app.search import services
+from app.search.backend import forget_searchers
 from app.search.models import SearchChange
 from tests.factories import PASSWORD, make_notice, make_units, make_user, notice_fields
 from tests.search.conftest import indexed_ids
@@ -231,6 +232,8 @@ def test_a_corrupted_index_answers_from_the_database_and_sync_repairs_it(app, cl
     for path in generation.iterdir():
         if path.suffix == ".toc":
             path.write_bytes(b"not an index")
+    # A searcher already open keeps serving from its readers; a worker starting now must open the files.
+    forget_searchers()
 
     page = client.get("/search", query_string={"q": "khử trùng"})
 
