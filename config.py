@@ -57,6 +57,15 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+    # Citizens' submissions (form and API) and tracking-code lookups, per client IP.
+    FEEDBACK_RATE_LIMIT = os.environ.get("FEEDBACK_RATE_LIMIT", "10 per hour;30 per day")
+    TRACKING_RATE_LIMIT = os.environ.get("TRACKING_RATE_LIMIT", "60 per hour")
+    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 8 * 1024 * 1024))
+
+    # Inspectors' figures: a unit is ranked only with at least this many items in the period;
+    # the public summary on /units/<code> is recomputed at most this often (seconds; 0 = always).
+    AUDIT_RANKING_MIN_ITEMS = int(os.environ.get("AUDIT_RANKING_MIN_ITEMS", 10))
+    AUDIT_PUBLIC_SUMMARY_SECONDS = int(os.environ.get("AUDIT_PUBLIC_SUMMARY_SECONDS", 600))
 
     NOTICES_PER_PAGE = 20
 
@@ -70,6 +79,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing"  # noqa: S105
     RATELIMIT_ENABLED = False
     PUBLIC_BASE_URL = "http://congkhai.test"
+    AUDIT_PUBLIC_SUMMARY_SECONDS = 0
 
 
 class ProductionConfig(Config):
