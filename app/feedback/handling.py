@@ -7,6 +7,8 @@ acceptance, pauses, extensions, forwards, reopenings) with the deadline engine, 
 whether an official acts or an administrator changes a holiday. Services flush, never commit.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
@@ -356,6 +358,31 @@ def public_answers(notices):
     return answers
 
 
+def _folded(text):
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
+def personal_details_in(item, *texts):
+    """Names of the submitter's details (name, phone, email, address) that appear in any of `texts`."""
+    joined = _folded(" ".join(texts))
+    digits = re.sub(r"\D", "", joined)
+    found = []
+    name = _folded(item.submitter_name)
+    if name and len(name) >= 4 and name in joined:
+        found.append(_("họ tên"))
+    phone = re.sub(r"\D", "", item.submitter_phone or "")
+    national = "0" + phone[2:] if phone.startswith("84") else phone
+    if phone and (national in digits or phone in digits):
+        found.append(_("số điện thoại"))
+    email = _folded(item.submitter_email)
+    if email and email in joined:
+        found.append(_("email"))
+    address = _folded(item.submitter_address)
+    if address and len(address) >= 8 and address in joined:
+        found.append(_("địa chỉ"))
+    return found
+
+
 def reply(item, actor, answer_html, is_public=False, public_question=None):
     """Answer the citizen (sanitised rich text); a question on a notice may be answered in public."""
     next_status(item.status, "reply")
@@ -369,6 +396,15 @@ def reply(item, actor, answer_html, is_public=False, public_question=None):
         if not question:
             raise HandlingError(
                 _("Để công khai, vui lòng nhập câu hỏi đã biên tập (bỏ họ tên, số điện thoại, địa chỉ người hỏi).")
+            )
+        found = personal_details_in(item, question, html_to_text(answer))
+        if found:
+            raise HandlingError(
+                _(
+                    "Câu hỏi hoặc câu trả lời công khai còn chứa %(details)s của người hỏi; "
+                    "hãy xóa trước khi công khai.",
+                    details=", ".join(found),
+                )
             )
     event = _transition(item, "reply", actor, body=answer, data={"is_public": bool(is_public)})
     item.answer_html = answer

@@ -129,6 +129,28 @@ def test_a_public_answer_needs_a_question_on_a_notice_and_an_edited_question(uni
     assert on_notice.is_public and on_notice.public_question == "Khi nào chi trả?"
 
 
+@pytest.mark.parametrize(
+    ("question", "answer", "detail"),
+    [
+        ("Xin hỏi khi nào chi trả? Tôi là Mai, số 0987 654 321.", "<p>Tháng 12.</p>", "số điện thoại"),
+        ("Khi nào chi trả cho hộ NGUYỄN THỊ MAI?", "<p>Tháng 12.</p>", "họ tên"),
+        ("Khi nào chi trả?", "<p>Chào bà Nguyễn Thị Mai, tháng 12 xã chi trả.</p>", "họ tên"),
+        ("Khi nào chi trả?", "<p>Đã gửi văn bản tới mai@example.vn.</p>", "email"),
+        ("Khi nào chi trả? Gọi +84987654321.", "<p>Tháng 12.</p>", "số điện thoại"),
+    ],
+)
+def test_a_public_answer_refuses_the_citizens_own_details(units, official, question, answer, detail):
+    notice = make_notice(units[1], official)
+    item = make_item(units[1], kind="question", notice=notice)
+
+    with pytest.raises(handling.HandlingError, match=detail):
+        handling.reply(item, official, answer, is_public=True, public_question=question)
+
+    assert item.status == "received" and not item.is_public
+    handling.reply(item, official, "<p>Chào bà, tháng 12.</p>", is_public=False, public_question=question)
+    assert item.status == "answered" and not item.is_public  # a private answer may greet the citizen by name
+
+
 def test_asking_for_information_pauses_and_the_reply_resumes_with_the_days_left(units, official):
     received = local_today() - timedelta(days=20)
     item = make_item(units[1], kind="petition", received_on=received)
@@ -265,12 +287,6 @@ def test_extend_needs_a_reason(units, official):
     assert item.extension_count == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IllegalTransition,
-    reason="states.TRANSITIONS allows 'extend' only from 'accepted'; the +3 days of a denunciation's "
-    "acceptance period are needed while it is still 'received' (change requested from the lead)",
-)
 def test_denunciation_acceptance_period_extends_by_three_working_days_once(units, official):
     received = local_today() - timedelta(days=1)
     item = make_item(units[1], kind="denunciation", received_on=received)
