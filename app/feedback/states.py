@@ -27,7 +27,7 @@ TRANSITIONS = {
     "reply": ({"received", "accepted", "reopened"}, "answered"),
     "forward_internal": ({"received", "accepted", "reopened"}, "received"),
     "forward_external": ({"received", "accepted", "reopened"}, "forwarded"),
-    "extend": ({"accepted"}, None),
+    "extend": ({"received", "accepted"}, None),  # received: a denunciation's acceptance period
     "close": ({"answered", "rejected", "forwarded"}, "closed"),
     "reopen": ({"answered", "closed"}, "reopened"),
     "note": (set(STATUSES), None),

@@ -28,7 +28,8 @@ def test_happy_path_from_receipt_to_closure():
         ("answered", "acknowledge"),
         ("rejected", "reply"),
         ("waiting_for_citizen", "reply"),
-        ("received", "extend"),
+        ("waiting_for_citizen", "extend"),
+        ("answered", "extend"),
         ("received", "rate"),
     ],
 )

@@ -98,7 +98,6 @@ def test_forward_external_and_close(client, login, units, official):
         ("close", {}),
         ("reopen", {"reopen-reason": "Lý do"}),
         ("receive-information", {"receive_information-text": "Thông tin"}),
-        ("extend", {"extend-option": "resolve", "extend-reason": "Lý do"}),
     ],
 )
 def test_an_action_the_status_does_not_allow_is_explained_and_changes_nothing(
