@@ -44,7 +44,7 @@ from app.feedback.permissions import (
     can_view_queue_item,
 )
 from app.feedback.states import OPEN_STATUSES, STATUSES, IllegalTransition
-from app.notices.queries import paginate
+from app.notices.queries import page_number, paginate
 
 MAX_ID = 2**31 - 1
 QUEUE_PER_PAGE = 20
@@ -208,10 +208,7 @@ def _status_counts(unit, today):
 
 
 def _page_number():
-    text = request.args.get("page", "")
-    if not (text.isascii() and text.isdigit() and len(text) <= 7):
-        return 1
-    return max(int(text), 1)
+    return page_number(request.args.get("page"))
 
 
 @blueprint.get("/manage/queue")

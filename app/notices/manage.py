@@ -36,7 +36,7 @@ from app.notices.permissions import (
     can_publish_notice,
     can_withdraw_notice,
 )
-from app.notices.queries import paginate
+from app.notices.queries import page_number, paginate
 from app.notices.storage import RejectedFile, discard, store_upload
 from app.phones import format_local
 
@@ -200,7 +200,7 @@ def manage_index():
     if status and status not in STATUS_FILTERS:
         flash(_("Trạng thái lọc không hợp lệ; đang hiện mọi trạng thái."), "error")
         status = ""
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = page_number(request.args.get("page"))
     pagination = paginate(_manage_query(unit, status), page, current_app.config["NOTICES_PER_PAGE"])
     filters = {"status": status or None, "unit": unit.code if unit.id != current_user.unit_id else None}
     return render_template(

@@ -119,6 +119,19 @@ def closing_soon_query(days=7, today=None):
     )
 
 
+MAX_PAGE = 1_000_000
+
+
+def page_number(text, maximum=MAX_PAGE):
+    """?page= as a number from 1 to `maximum`; anything that is not a whole number is page 1."""
+    text = (text or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    digits = text.lstrip("0") or "0"
+    # Longer numbers are clamped anyway, and int() refuses strings of over 4,300 digits.
+    return maximum if len(digits) > len(str(maximum)) else min(max(int(digits), 1), maximum)
+
+
 def paginate(query, page, per_page):
     """Paginate a SELECT with Flask-SQLAlchemy (404-free: out-of-range pages are empty)."""
     return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)

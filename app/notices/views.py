@@ -19,7 +19,14 @@ from app.notices.public_queries import (
     directory_size,
     unit_directory,
 )
-from app.notices.queries import FilterError, NoticeFilters, closing_soon_query, paginate, public_notices_query
+from app.notices.queries import (
+    FilterError,
+    NoticeFilters,
+    closing_soon_query,
+    page_number,
+    paginate,
+    public_notices_query,
+)
 from app.notices.storage import attachment_path
 from app.urls import notice_short_url
 
@@ -27,7 +34,6 @@ HOME_LIST_LENGTH = 10
 CLOSING_SOON_DAYS = 7
 # Ids are 32-bit integers in PostgreSQL; a larger number in the URL names nothing.
 MAX_ID = 2**31 - 1
-MAX_PAGE = 1_000_000
 MAX_CODE_LENGTH = 16
 # Above this many units the unit filter is a code box instead of a (too heavy) select.
 MAX_UNIT_OPTIONS = 400
@@ -36,11 +42,7 @@ ATTACHMENT_MAX_AGE = 3600
 
 
 def _page_number():
-    """Return ?page= as a number from 1; anything else is page 1."""
-    text = request.args.get("page", "")
-    if not (text.isascii() and text.isdigit()):
-        return 1
-    return min(max(int(text), 1), MAX_PAGE)
+    return page_number(request.args.get("page"))
 
 
 def get_notice(notice_id):

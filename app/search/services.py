@@ -22,7 +22,7 @@ from app.clock import local_today, utcnow
 from app.extensions import db
 from app.glossary import NOTICE_CATEGORIES
 from app.notices.models import Notice
-from app.notices.queries import FilterError, NoticeFilters
+from app.notices.queries import FilterError, NoticeFilters, page_number
 from app.search import changes
 from app.search.backend import IndexUnavailable, RebuildRunning, SearchIndex
 from app.search.documents import html_to_text
@@ -199,11 +199,7 @@ def parse_search_args(args):
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise FilterError("sort", _l("Cách sắp xếp phải là relevance hoặc newest."))
-    try:
-        page = int(args.get("page") or 1)
-    except ValueError:
-        page = 1
-    return query_text, filters, sort, max(1, min(page, MAX_PAGE))
+    return query_text, filters, sort, page_number(args.get("page"), MAX_PAGE)
 
 
 def _load_notices(ids, filters):

@@ -8,7 +8,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.extensions import db
 from app.notices.models import Attachment, Notice, NoticeVersion
-from tests.factories import PASSWORD, make_notice, make_user
+from tests.factories import PASSWORD, make_notice, make_units, make_user
 from tests.manage.conftest import attach_pdf, csrf_token, form_data, pdf_bytes, upload
 
 
@@ -275,3 +275,14 @@ def test_logout_is_post_only_and_needs_the_csrf_token(csrf_app, client, official
         client.post("/logout", data={"csrf_token": csrf_token(manage_page.get_data(as_text=True))}).status_code == 302
     )
     assert client.get("/manage/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/manage/", "/manage/queue", "/search"])
+def test_a_page_number_of_five_thousand_digits_is_not_an_error(client, auth, path):
+    _, commune, _ = make_units()
+    make_user("official", commune, username="canbo.trang")
+    auth.login("canbo.trang")
+
+    response = client.get(path, query_string={"page": "9" * 5000})
+
+    assert response.status_code == 200
