@@ -29,7 +29,7 @@ messages: install
 run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	$(BIN)/flask search sync >/dev/null 2>&1 || true
+	$(BIN)/flask search sync
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - 'app:create_app()'
 
 # Debian's Chromium for the browser tests (never a downloaded browser build).
