@@ -3,11 +3,13 @@
 import sqlite3
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-STAFF_PATH_PREFIXES = ("/manage/", "/audit/")
+# Not /audit/: those pages only read (app/audit/views.py), and a province's figures can take seconds
+# on a large queue; holding the write lock meanwhile would stall every writer and every other inspector.
+STAFF_PATH_PREFIXES = ("/manage/",)
 
 
 def _is_staff_path(path):
@@ -27,6 +29,16 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def refresh_statistics(session):
+    """Let the query planner know the tables' sizes after a bulk load (ANALYZE, SQLite and PostgreSQL).
+
+    Without statistics SQLite guesses, and on a large notices table it picks a range scan over
+    the covering per-commune index for the home page's counts (100 ms instead of 2 ms).
+    """
+    session.execute(text("ANALYZE"))
+    session.commit()
 
 
 @event.listens_for(Engine, "begin")

@@ -6,6 +6,8 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from app.accounts.models import AdministrativeUnit
+from app.database import refresh_statistics
+from app.extensions import db
 from app.feedback import demo as queue_demo
 from app.notices import demo
 from app.notices.importer import DEFAULT_BATCH_SIZE, import_notices
@@ -59,6 +61,8 @@ def seed_demo_command(notice_count, feedback_count, seed):
 
     queue = queue_demo.seed_demo_feedback(feedback_count, seed=seed, progress=queue_progress)
     click.echo(queue_demo.summary(queue, feedback_count))
+    if result.notices_created or queue.created:
+        refresh_statistics(db.session)
     _print_demo_logins()
 
 
@@ -102,6 +106,8 @@ def import_command(path, batch_size, dry_run):
         if path != "-":
             stream.close()
     click.echo(report.summary())
+    if report.published + report.drafts and not dry_run:
+        refresh_statistics(db.session)
     context.exit(0 if report.is_complete else 1)
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AdministrativeUnit
 from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_manage_area
@@ -121,7 +121,7 @@ def _units_in_subtree(user, current_only=False):
 def _manage_query(unit, status):
     """Notices of `unit` and its descendants, drafts included, newest first."""
     subtree = select(AdministrativeUnit.id).where(unit.subtree_clause())
-    query = select(Notice).options(joinedload(Notice.unit)).where(Notice.unit_id.in_(subtree))
+    query = select(Notice).options(selectinload(Notice.unit)).where(Notice.unit_id.in_(subtree))
     today = local_today()
     if status == "expired":
         query = query.where(Notice.status == "published", Notice.posting_end < today)

@@ -16,11 +16,15 @@ class Notice(db.Model):
 
     __tablename__ = "notices"
     __table_args__ = (
-        Index("ix_notices_status_posting_start", "status", "posting_start"),
+        # The lists' order (newest posting first, then id) with the unit and category beside it, so a
+        # filtered page, deep or not, is found by walking the index without reading table rows.
+        Index("ix_notices_status_posting_start", "status", "posting_start", "id", "unit_id", "category"),
         # "Current" and "closing soon" filter on the end of the posting period.
         Index("ix_notices_status_posting_end", "status", "posting_end"),
-        Index("ix_notices_unit_status", "unit_id", "status"),
-        Index("ix_notices_category_status", "category", "status"),
+        # Current notices per commune (home page, unit pages), counted from the index alone.
+        Index("ix_notices_unit_status", "unit_id", "status", "posting_end", "posting_start"),
+        # A category's list, in the lists' order.
+        Index("ix_notices_category_status", "category", "status", "posting_start", "id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
