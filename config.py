@@ -63,9 +63,11 @@ class Config:
     MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 8 * 1024 * 1024))
 
     # Inspectors' figures: a unit is ranked only with at least this many items in the period;
-    # the public summary on /units/<code> is recomputed at most this often (seconds; 0 = always).
+    # the public summary on /units/<code> is recomputed at most this often (seconds; 0 = always);
+    # a process reuses the reports of the audit pages and /api/v1/stats this long (they say when computed).
     AUDIT_RANKING_MIN_ITEMS = int(os.environ.get("AUDIT_RANKING_MIN_ITEMS", 10))
     AUDIT_PUBLIC_SUMMARY_SECONDS = int(os.environ.get("AUDIT_PUBLIC_SUMMARY_SECONDS", 600))
+    AUDIT_REPORT_CACHE_SECONDS = int(os.environ.get("AUDIT_REPORT_CACHE_SECONDS", 300))
 
     NOTICES_PER_PAGE = 20
 
@@ -80,6 +82,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     PUBLIC_BASE_URL = "http://congkhai.test"
     AUDIT_PUBLIC_SUMMARY_SECONDS = 0
+    AUDIT_REPORT_CACHE_SECONDS = 0
 
 
 class ProductionConfig(Config):

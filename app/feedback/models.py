@@ -19,6 +19,9 @@ class Feedback(db.Model):
         Index("ix_feedback_unit_status", "unit_id", "status"),
         Index("ix_feedback_status_resolve_due", "status", "resolve_due"),
         Index("ix_feedback_received_at", "received_at"),
+        # The audit figures: a unit's items received in a period, and the items it forwarded.
+        Index("ix_feedback_unit_received_at", "unit_id", "received_at"),
+        Index("ix_feedback_forwarded_from_received_at", "forwarded_from_id", "received_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,100 @@
+"""GET /api/v1/stats: the audit figures as JSON, computed by the same code as the /audit/ pages.
+
+Public: anyone may read the aggregate figures of any unit (totals, per kind, per month, per commune,
+disclosure, ranking). Per-official figures name people, so they are added only for a signed-in
+inspector or administrator of that unit, and such a response is never cached by shared caches.
+"""
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.accounts.models import AdministrativeUnit
+from app.api import blueprint
+from app.audit.forms import FigureFilterForm
+from app.audit.permissions import can_view_official_figures
+from app.audit.report import build_report
+from app.errors import error_response
+
+
+def _unit_entry(unit, figures, disclosure):
+    entry = {"code": unit.code, "name": unit.name, "kind": unit.kind}
+    entry.update(figures.as_dict())
+    entry["disclosure"] = disclosure.as_dict() if disclosure is not None else None
+    return entry
+
+
+def stats_payload(report, with_officials):
+    """The JSON document of a Report (field names are a contract; see docs in the audit definitions)."""
+    scope = report.scope
+    payload = {
+        "unit": {"code": scope.unit.code, "name": scope.unit.name, "kind": scope.unit.kind},
+        "from": scope.start.isoformat(),
+        "to": scope.end.isoformat(),
+        "kind": scope.kind,
+        "today": report.today.isoformat(),
+        "computed_at": report.computed_at.isoformat(),
+        "percentiles": "nearest-rank",
+        "totals": report.total.as_dict(),
+        "disclosure": report.disclosure.as_dict(),
+        "by_kind": {kind: figures.as_dict() for kind, figures in sorted(report.by_kind.items())},
+        "by_month": [
+            {"month": day.strftime("%Y-%m"), "backlog_at_month_end": backlog, **figures.as_dict()}
+            for day, figures, backlog in zip(scope.months(), report.by_month, report.backlog, strict=True)
+        ],
+        "by_unit": [_unit_entry(unit, figures, disclosure) for unit, figures, disclosure in report.unit_rows()],
+        "ranking": {
+            "min_items": report.ranking_min_items,
+            "ranked": [
+                {"rank": entry.rank, "code": entry.unit.code, "name": entry.unit.name, **_rank_figures(entry)}
+                for entry in report.ranking
+            ],
+            "unranked": [
+                {"code": entry.unit.code, "name": entry.unit.name, "received": entry.figures.received}
+                for entry in report.unranked
+            ],
+        },
+    }
+    if with_officials:
+        payload["by_official"] = [
+            {
+                "id": user_id,
+                "username": report.officials[user_id].username if user_id in report.officials else None,
+                "display_name": report.officials[user_id].display_name if user_id in report.officials else None,
+                **figures.as_dict(),
+            }
+            for user_id, figures in sorted(report.by_official.items(), key=lambda pair: pair[0] or 0)
+        ]
+    return payload
+
+
+def _rank_figures(entry):
+    figures = entry.figures
+    return {
+        "received": figures.received,
+        "answered_on_time_pct": figures.answered_on_time_rate,
+        "acknowledged_on_time_pct": figures.acknowledged_on_time_rate,
+        "answer_days_median": figures.median("answer_days"),
+    }
+
+
+@blueprint.get("/stats")
+def stats():
+    """Figures of ?unit= (with its descendants) for ?from=…&to=… (YYYY-MM-DD), optionally ?kind=."""
+    form = FigureFilterForm(request.args)
+    is_valid = form.validate()
+    errors = form.errors_by_field()
+    if not form.unit.data:
+        # Required here (the pages default to the inspector's unit): reported along with the other fields.
+        errors = {"unit": _("Thiếu mã đơn vị (unit), ví dụ ?unit=24."), **errors}
+    if errors or not is_valid:
+        return error_response(400, next(iter(errors.values())), errors=errors)
+    scope = form.scope(AdministrativeUnit.by_code(form.unit.data))
+    with_officials = can_view_official_figures(current_user, scope.unit)
+    report = build_report(scope, officials=with_officials, cached=True)
+    response = jsonify(stats_payload(report, with_officials))
+    if with_officials:
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    response.vary.add("Cookie")
+    return response

@@ -1,0 +1,116 @@
+"""Queue items as inspectors list and read them: filtered lists, overdue lists, one item's timeliness.
+
+Per-item flags follow the same definitions as the SQL aggregates in figures.py (a test checks that the
+flags of every item add up to the aggregate counts).
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.audit.figures import CLOCK_RUNNING, first_missed_deadline, item_conditions, overdue_condition
+from app.clock import local_today, to_local
+from app.extensions import db
+from app.feedback.deadlines import working_days_between
+from app.feedback.models import Feedback, FeedbackEvent
+
+LIST_LOADING = (joinedload(Feedback.unit), joinedload(Feedback.assigned_to), joinedload(Feedback.forwarded_from))
+
+
+def item_list_query(scope, status=None, overdue=False, today=None):
+    """SELECT of the scope's items (newest first), optionally of one status or overdue only."""
+    today = today or local_today()
+    query = select(Feedback).options(*LIST_LOADING).where(*item_conditions(scope))
+    if status:
+        query = query.where(Feedback.status == status)
+    if overdue:
+        query = query.where(overdue_condition(today))
+    return query.order_by(Feedback.received_at.desc(), Feedback.id.desc())
+
+
+def overdue_items_query(scope, today=None):
+    """SELECT of the scope's overdue items, the longest overdue first."""
+    today = today or local_today()
+    return (
+        select(Feedback)
+        .options(*LIST_LOADING)
+        .where(*item_conditions(scope), overdue_condition(today))
+        .order_by(first_missed_deadline(today), Feedback.id)
+    )
+
+
+def item_with_history(item_id):
+    """The item with its unit, people and events (and their actors) loaded; None if unknown."""
+    return db.session.scalar(
+        select(Feedback)
+        .options(
+            *LIST_LOADING,
+            joinedload(Feedback.notice),
+            selectinload(Feedback.events).joinedload(FeedbackEvent.actor),
+        )
+        .where(Feedback.id == item_id)
+    )
+
+
+def _local_date(moment):
+    return to_local(moment).date() if moment else None
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """One item judged by the definitions of the figures."""
+
+    acknowledged_on_time: bool | None  # None: no acknowledgement step, or not due yet
+    answered_on_time: bool | None  # None: not counted (no deadline, not due, rejected, forwarded, paused)
+    overdue_since: object  # the first missed deadline (date) when overdue now, else None
+    overdue_days: int | None
+    first_response_working_days: int | None
+    answer_working_days: int | None
+    first_response_hours: int | None
+    answer_hours: int | None
+
+
+def _hours(start, end):
+    if start is None or end is None:
+        return None
+    return max(int((end - start).total_seconds() // 3600), 0)
+
+
+def timeliness(item, calendar, today=None):
+    """Judge one item as the figures do (see app/audit/definitions.py)."""
+    today = today or local_today()
+    received_day = _local_date(item.received_at)
+    acknowledged = item.acknowledged_at or item.first_response_at
+    acknowledged_on_time = None
+    if item.acknowledge_due is not None:
+        if acknowledged is not None:
+            acknowledged_on_time = _local_date(acknowledged) <= item.acknowledge_due
+        elif item.acknowledge_due < today:
+            acknowledged_on_time = False
+    running = item.status in CLOCK_RUNNING
+    answered_on_time = None
+    if item.resolve_due is not None:
+        if item.answered_at is not None:
+            answered_on_time = _local_date(item.answered_at) <= item.resolve_due
+        elif running and item.resolve_due < today:
+            answered_on_time = False
+    acknowledge_missed = acknowledged is None and item.acknowledge_due is not None and item.acknowledge_due < today
+    answer_missed = item.resolve_due is not None and item.resolve_due < today
+    overdue_since = None
+    if running and (acknowledge_missed or answer_missed):
+        overdue_since = item.acknowledge_due if acknowledge_missed else item.resolve_due
+
+    def working_days(moment):
+        return working_days_between(calendar, received_day, _local_date(moment)) if moment else None
+
+    return Timeliness(
+        acknowledged_on_time=acknowledged_on_time,
+        answered_on_time=answered_on_time,
+        overdue_since=overdue_since,
+        overdue_days=(today - overdue_since).days if overdue_since else None,
+        first_response_working_days=working_days(item.first_response_at),
+        answer_working_days=working_days(item.answered_at),
+        first_response_hours=_hours(item.received_at, item.first_response_at),
+        answer_hours=_hours(item.received_at, item.answered_at),
+    )
