@@ -14,6 +14,7 @@ Only this module and backend.py import Whoosh.
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer
 
@@ -53,8 +54,25 @@ def normalize(text):
     return unicodedata.normalize("NFC", text)
 
 
+# Words are short and few (Vietnamese has some thousands of syllables): indexing and highlighting
+# fold the same words millions of times, so folded words are remembered. Longer text is not.
+_CACHED_WORD_CHARS = 40
+_WORD_CACHE_SIZE = 200_000
+
+
 def strip_marks(text):
     """Remove tone and vowel marks and turn đ into d (lower-case input)."""
+    if len(text) <= _CACHED_WORD_CHARS:
+        return _strip_word_marks(text)
+    return _strip_marks(text)
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _strip_word_marks(text):
+    return _strip_marks(text)
+
+
+def _strip_marks(text):
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_LETTERS))
     bare = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", bare)
@@ -62,11 +80,29 @@ def strip_marks(text):
 
 def fold(text):
     """Return the diacritic-insensitive form: NFC, lower case, no marks, đ → d."""
+    if isinstance(text, str) and len(text) <= _CACHED_WORD_CHARS:
+        return _fold_word(text)
+    return strip_marks(normalize(text).lower())
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _fold_word(text):
     return strip_marks(normalize(text).lower())
 
 
 def place_tone(word):
     """Return a lower-case NFC word with a final oa/oe/uy toned in the old style ("hoà" → "hòa")."""
+    if len(word) <= _CACHED_WORD_CHARS:
+        return _place_word_tone(word)
+    return _place_tone(word)
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _place_word_tone(word):
+    return _place_tone(word)
+
+
+def _place_tone(word):
     match = _NEW_STYLE_FINAL_RE.search(word)
     if match is None:
         return word

@@ -2,7 +2,8 @@
 
 Whoosh is pure Python: scoring every posting of a common syllable with BM25 costs seconds at
 100,000 notices, and every Vietnamese syllable is common. So the index is used as a store of
-postings (document numbers per term; phrase positions for quoted phrases), and:
+postings (document numbers per term; phrase positions for quoted phrases), read into bitmaps
+(docsets.py) so that matching, facets and ranking never loop over the matched notices, and:
 
 - a word matches a notice if its folded form is anywhere in the notice (title, summary,
   body, legal reference, category, units) or, for a document number, in the codes field;
@@ -12,14 +13,14 @@ postings (document numbers per term; phrase positions for quoted phrases), and:
   score: each word found in the title, the summary, with the exact diacritics typed, or as
   a whole document number adds weight (rarer words weigh more), and consecutive query
   syllables standing together in the title or summary (a Vietnamese word) add more;
-- ties go to the newest posting;
+- ties go to the newest posting (notices with the same words in the same places tie, so the
+  ranking works on classes of equal score, each a bitmap, and orders only the page's class by date);
 - when nothing matches, unknown words are corrected from the index's own vocabulary and
   any one word may match ("did you mean" and a relaxed search).
 """
 
-import heapq
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from whoosh.query import And, NumericRange, Or, Phrase, Term
@@ -52,24 +53,21 @@ class IndexResults:
 
 
 class _Postings:
-    """Document-number sets of terms on one searcher, limited to the documents the filters allow."""
+    """Document bitmaps of terms on one searcher, limited to the documents the filters allow."""
 
-    def __init__(self, searcher, allowed):
-        self.searcher = searcher
+    def __init__(self, sets, allowed):
+        self.sets = sets
+        self.searcher = sets.searcher
         self.allowed = allowed
-        self._cache = {}
-
-    def docs(self, query):
-        key = repr(query)
-        if key not in self._cache:
-            self._cache[key] = set(self.searcher.docs_for_query(query)) & self.allowed
-        return self._cache[key]
+        self.allowed_count = allowed.bit_count()
 
     def term(self, fieldname, text):
-        return self.docs(Term(fieldname, text))
+        return self.sets.term(fieldname, text) & self.allowed
 
     def tokens(self, fieldname, tokens):
-        return self.term(fieldname, tokens[0]) if len(tokens) == 1 else self.docs(Phrase(fieldname, list(tokens)))
+        if len(tokens) == 1:
+            return self.term(fieldname, tokens[0])
+        return self.sets.query(Phrase(fieldname, list(tokens))) & self.allowed
 
 
 def _word_docs(postings, word):
@@ -87,54 +85,125 @@ def _required_count(count):
     return math.ceil(count * 2 / 3)
 
 
+@dataclass
+class _Match:
+    """The matched documents, and by how many words each matched (levels[k]: at least k words)."""
+
+    matched: int
+    levels: list
+    need: int
+
+
 def _match(postings, parsed, words, relaxed):
-    """Return ({doc: number of words matched}, matched docs) for the words and the required phrases."""
-    counts = Counter()
-    for word in words:
-        counts.update(_word_docs(postings, word))
+    """Return the documents matching enough of the words and every required phrase."""
+    levels = [postings.allowed] + [0] * len(words)
+    for number, word in enumerate(words, start=1):
+        docs = _word_docs(postings, word)
+        for count in range(number, 0, -1):
+            levels[count] |= levels[count - 1] & docs
     need = 1 if relaxed else _required_count(len(words))
-    matched = {doc for doc, count in counts.items() if count >= need} if words else set(postings.allowed)
+    matched = levels[need] if words else postings.allowed
     if not relaxed:
+        # Every matched notice contains every phrase: the phrases add the same count to each.
         for phrase in parsed.phrases:
             matched &= postings.tokens("all_folded", phrase.folded)
-            for doc in matched:
-                counts[doc] += 1
-    return counts, matched
+    return _Match(matched=matched, levels=levels, need=need)
 
 
 def _rarity(postings, docs):
-    return math.log(1 + len(postings.allowed) / (1 + len(docs)))
+    return math.log(1 + postings.allowed_count / (1 + docs.bit_count()))
 
 
-def _scores(postings, parsed, words, matched):
-    scores = defaultdict(float)
-
-    def add(docs, weight):
-        for doc in docs & matched:
-            scores[doc] += weight
-
+def _features(postings, parsed, words):
+    """Return [(documents, weight)] in the order the weights add up: a notice's score is the sum of its weights."""
+    features = []
     for word in [*words, *parsed.phrases]:
-        rarity = _rarity(postings, postings.tokens("all_folded", word.folded))
-        add(postings.tokens("all_folded", word.folded), BASE_WEIGHT * rarity)
+        docs = postings.tokens("all_folded", word.folded)
+        rarity = _rarity(postings, docs)
+        features.append((docs, BASE_WEIGHT * rarity))
         if not word.is_compound:
-            add(postings.term("title_folded", word.folded[0]), TITLE_WEIGHT * rarity)
-            add(postings.term("summary_folded", word.folded[0]), SUMMARY_WEIGHT * rarity)
+            features.append((postings.term("title_folded", word.folded[0]), TITLE_WEIGHT * rarity))
+            features.append((postings.term("summary_folded", word.folded[0]), SUMMARY_WEIGHT * rarity))
             if word.has_marks:
-                add(postings.term("exact", word.exact[0]), EXACT_WEIGHT * rarity)
+                features.append((postings.term("exact", word.exact[0]), EXACT_WEIGHT * rarity))
         if word.code:
-            add(postings.term("codes", word.code), CODE_WEIGHT * rarity)
+            features.append((postings.term("codes", word.code), CODE_WEIGHT * rarity))
     for units in [words, *([list(_singles(phrase))] for phrase in parsed.phrases)]:
         for first, second in zip(units, units[1:], strict=False):
             if first.is_compound or second.is_compound:
                 continue
             docs = postings.term("pairs", pair_key(first.folded[0], second.folded[0]))
-            add(docs, PAIR_WEIGHT * _rarity(postings, docs))
-    return scores
+            features.append((docs, PAIR_WEIGHT * _rarity(postings, docs)))
+    return features
 
 
 def _singles(phrase):
     for exact, folded in zip(phrase.exact, phrase.folded, strict=True):
         yield Word(exact=(exact,), folded=(folded,))
+
+
+def _score_classes(group, features):
+    """Split `group` into classes of equal score; return [(score, documents)], best first.
+
+    Notices with the same features have the same score, so the classes are found with a few
+    bitmap operations per feature instead of a sum per notice. Scores are summed feature by
+    feature in order, and rounded, exactly as a per-notice sum would be.
+    """
+    parts = [(group, ())]
+    for index, (docs, _) in enumerate(features):
+        split = []
+        for part, indices in parts:
+            inside = part & docs
+            if not inside:
+                split.append((part, indices))
+            elif inside == part:
+                split.append((part, (*indices, index)))
+            else:
+                split.append((inside, (*indices, index)))
+                split.append((part & ~docs, indices))
+        parts = split
+    classes = defaultdict(int)
+    for part, indices in parts:
+        score = 0.0
+        for index in indices:
+            score += features[index][1]
+        classes[round(score, 6)] |= part
+    return sorted(classes.items(), reverse=True)
+
+
+def _relevance_classes(postings, parsed, words, match, wanted):
+    """Yield bitmaps in rank order (most words, then best score); their notices tie until the newest-first order."""
+    features = None
+    top = len(words) if words else 0
+    for count in range(top, match.need - 1, -1):
+        level = match.matched if not words else match.matched & match.levels[count]
+        if words and count < top:
+            level &= ~match.levels[count + 1]
+        if not level:
+            continue
+        if features is None:
+            features = _features(postings, parsed, words)
+        for _, docs in _score_classes(level, features):
+            yield docs
+            wanted -= docs.bit_count()
+        if wanted <= 0:
+            return
+
+
+def _page_docs(sets, classes, offset, per_page):
+    """Return the documents at [offset, offset + per_page) of the ranked classes, each newest first."""
+    end = offset + per_page
+    position = 0
+    page = []
+    for docs in classes:
+        size = docs.bit_count()
+        if position + size > offset:
+            ordered = sets.newest(docs, end - position)
+            page.extend(ordered[max(0, offset - position) :])
+        position += size
+        if position >= end:
+            break
+    return page[:per_page]
 
 
 def _filter_query(request):
@@ -161,59 +230,54 @@ def _filter_query(request):
     return And(conditions)
 
 
-def _filter_docs(searcher, request, cache):
-    """Return the set of document numbers the filters allow, computed once per searcher."""
+def _filter_docs(sets, request):
+    """Return the bitmap of the documents the filters allow, computed once per searcher."""
+    cache = sets.filters
     key = (request.today, request.status, request.unit_code, request.category, request.date_from, request.date_to)
     if key not in cache:
         if len(cache) >= FILTER_CACHE_SIZE:
             cache.pop(next(iter(cache)))
-        cache[key] = set(searcher.docs_for_query(_filter_query(request)))
+        cache[key] = sets.query(_filter_query(request))
     return cache[key]
 
 
-def _facets(searcher, request, matched):
-    reader = searcher.reader()
-    categories = reader.column_reader("category")
-    facets = {"category": dict(Counter(categories[doc] for doc in matched))}
+def _value_counts(sets, fieldname, matched):
+    counts = {}
+    for value in sets.searcher.reader().field_terms(fieldname):
+        if value:
+            count = (matched & sets.term(fieldname, value)).bit_count()
+            if count:
+                counts[value] = count
+    return counts
+
+
+def _facets(sets, request, matched):
+    facets = {"category": _value_counts(sets, "category", matched)}
     # Counts by the level below the chosen unit; if that level has a single value, the next one says more.
     levels = []
     for level in (request.unit_depth, request.unit_depth + 1):
         if level < UNIT_LEVELS:
-            column = reader.column_reader(f"unit_l{level}")
-            levels.append({key: count for key, count in Counter(column[doc] for doc in matched).items() if key})
+            levels.append(_value_counts(sets, f"unit_l{level}", matched))
     facets["unit"] = next((counts for counts in levels if len(counts) > 1), next((c for c in levels if c), {}))
-    facets["category"] = {key: count for key, count in facets["category"].items() if key}
     return facets
 
 
-def _page(searcher, request, matched, sort_key):
-    page = max(1, min(request.page, MAX_PAGE))
-    wanted = page * request.per_page
-    top = heapq.nlargest(wanted, matched, key=sort_key)
-    offset = (page - 1) * request.per_page
-    numbers = searcher.reader().column_reader("nid")
-    return [numbers[doc] for doc in top[offset : offset + request.per_page]]
-
-
-def _newest_key(searcher):
-    starts = searcher.reader().column_reader("posting_start")
-    numbers = searcher.reader().column_reader("nid")
-    return lambda doc: (starts[doc], numbers[doc])
-
-
-def _run(searcher, request, postings, words, relaxed=False):
+def _run(sets, request, postings, words, relaxed=False):
     parsed = request.parsed
-    counts, matched = _match(postings, parsed, words, relaxed)
-    if not matched:
+    match = _match(postings, parsed, words, relaxed)
+    if not match.matched:
         return IndexResults()
-    newest = _newest_key(searcher)
+    page = max(1, min(request.page, MAX_PAGE))
+    offset = (page - 1) * request.per_page
     if request.sort == "newest" or parsed.is_empty:
-        key = newest
+        classes = [match.matched]
     else:
-        scores = _scores(postings, parsed, words, matched)
-        key = lambda doc: (counts[doc], round(scores[doc], 6), *newest(doc))  # noqa: E731
+        classes = _relevance_classes(postings, parsed, words, match, offset + request.per_page)
+    docs = _page_docs(sets, classes, offset, request.per_page)
     return IndexResults(
-        ids=_page(searcher, request, matched, key), total=len(matched), facets=_facets(searcher, request, matched)
+        ids=[sets.notice_id(doc) for doc in docs],
+        total=match.matched.bit_count(),
+        facets=_facets(sets, request, match.matched),
     )
 
 
@@ -261,8 +325,8 @@ def _suggest(postings, parsed):
                 trial = [list(tokens) for tokens in corrected]
                 trial[position][index] = candidate
                 query = _corrected_query(parsed, trial)
-                _, matched = _match(postings, query, query.words, relaxed=False)
-                score = (len(matched), postings.searcher.doc_frequency("all_folded", candidate))
+                matched = _match(postings, query, query.words, relaxed=False).matched
+                score = (matched.bit_count(), postings.searcher.doc_frequency("all_folded", candidate))
                 if score[0] and score > best_score:
                     best, best_score = candidate, score
             if best is not None:
@@ -271,11 +335,11 @@ def _suggest(postings, parsed):
     return corrected if changed else None
 
 
-def search(searcher, request, filter_cache=None):
-    """Run a SearchRequest on a Whoosh searcher; return IndexResults."""
-    postings = _Postings(searcher, _filter_docs(searcher, request, {} if filter_cache is None else filter_cache))
+def search(sets, request):
+    """Run a SearchRequest on a searcher's DocSets; return IndexResults."""
+    postings = _Postings(sets, _filter_docs(sets, request))
     parsed = request.parsed
-    results = _run(searcher, request, postings, parsed.words)
+    results = _run(sets, request, postings, parsed.words)
     if results.total or parsed.is_empty:
         return results
     suggestion = _suggest(postings, parsed)
@@ -283,7 +347,7 @@ def search(searcher, request, filter_cache=None):
     if suggestion:
         for unit, tokens in zip([*parsed.words, *parsed.phrases], suggestion, strict=True):
             words += [Word(exact=(token,), folded=(token,)) for token in tokens if token not in unit.folded]
-    relaxed = _run(searcher, request, postings, words, relaxed=True)
+    relaxed = _run(sets, request, postings, words, relaxed=True)
     relaxed.relaxed = relaxed.total > 0
     relaxed.suggestion = suggestion
     return relaxed

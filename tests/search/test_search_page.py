@@ -253,3 +253,21 @@ def test_another_node_catches_up_from_the_change_log(app, client, units, tmp_pat
         db.session.commit()
     assert services.status()["pending"] == 1  # this node has not searched yet
     assert ids(client, q="cau treo") == [notice_id]
+
+
+def test_unit_filter_and_facets_over_segments_written_at_different_times(client, units):
+    # The rebuilt segment has notices three levels deep; the notice published afterwards goes to a
+    # new segment that has no value at that level. Facets must count across both, not fail over
+    # to the database search.
+    district = make_unit("213", "Huyện Lục Ngạn", "district", units["province"])
+    deep_commune = make_unit("07603", "Xã Tân Sơn", "commune", district)
+    db.session.commit()
+    deep = publish(deep_commune, title="Lịch tiếp công dân tháng 12 tại xã")
+    services.sync()
+    shallow = publish(units["a"], title="Lịch tiếp công dân tháng 12")
+
+    data = api(client, q="tiep cong dan", unit="24")
+
+    assert not data["degraded"]
+    assert {item["id"] for item in data["items"]} == {deep.id, shallow.id}
+    assert {entry["value"]: entry["count"] for entry in data["facets"]["unit"]} == {"213": 1, "07627": 1}
