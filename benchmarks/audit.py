@@ -1,0 +1,254 @@
+#!/usr/bin/env python
+"""Measure the inspectors' audit pages, the stats API and a unit's public page on a large queue.
+
+Creates (or reuses) a database, seeds it with `flask seed-demo --notices N --feedback M`, starts
+gunicorn on 127.0.0.1 and a free port, signs in as the demo inspector (thanhtra.bacninh, the province)
+through /login, then fires a bounded number of requests at each page with a pool of threads over
+keep-alive http.client connections, and prints a table: requests, errors, throughput and latency
+percentiles per target.
+
+    .venv/bin/python benchmarks/audit.py                      # 100,000 notices, 1,000,000 queue items, SQLite
+    .venv/bin/python benchmarks/audit.py --reuse              # the same database again, no re-seeding
+    .venv/bin/python benchmarks/audit.py --notices 20000 --feedback 100000 --requests 20
+    .venv/bin/python benchmarks/audit.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
+Loopback only: the server binds 127.0.0.1 and the client talks to nothing else.
+"""
+
+import argparse
+import http.client
+import random
+import re
+import signal
+import sys
+from datetime import date, datetime, timedelta
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from _common import (
+    BASE_HEADERS,
+    HOST,
+    Server,
+    Target,
+    check_at_least_one,
+    database_label,
+    free_port,
+    machine_line,
+    measure,
+    prepare_workdir,
+    print_table,
+    run_flask,
+    server_env,
+    sqlalchemy_url,
+)
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+PROVINCE = "24"  # Bắc Ninh: the demo data's province, the inspector's unit
+INSPECTOR = ("thanhtra.bacninh", "congkhai-demo")  # app.notices.demo.DEMO_USERS, DEMO_PASSWORD
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--notices", type=int, default=100_000, help="notices to seed (default 100000)")
+    parser.add_argument("--feedback", type=int, default=1_000_000, help="queue items to seed (default 1000000)")
+    parser.add_argument("--requests", type=int, default=100, help="measured requests per target (default 100)")
+    parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2, one per worker)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker; >1 uses gthread (default 1)")
+    parser.add_argument("--warmup", type=int, default=4, help="unmeasured requests per target first (default 4)")
+    parser.add_argument(
+        "--database-url",
+        help="database to use (default: a SQLite file in the temporary directory, recreated unless --reuse)",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="skip seeding if the database already has N notices and M queue items"
+    )
+    parser.add_argument("--commune", help="commune code for the unit targets (default: the one with most items)")
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with AUDIT_REPORT_CACHE_SECONDS=0 and AUDIT_PUBLIC_SUMMARY_SECONDS=0: every request computes",
+    )
+    parser.add_argument("--seed", type=int, default=2026, help="seed for the demo data (default 2026)")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
+    parser.add_argument(
+        "--keep-rate-limits", action="store_true", help="leave Flask-Limiter on (default: off, as one client IP)"
+    )
+    args = parser.parse_args(argv)
+    check_at_least_one(parser, args, ("notices", "feedback", "requests", "concurrency", "workers", "threads"))
+    return args
+
+
+def count_rows(url):
+    """Return (notices, queue items), or None if the schema is not there."""
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.connect() as connection:
+            notices = connection.execute(text("SELECT count(*) FROM notices")).scalar()
+            items = connection.execute(text("SELECT count(*) FROM feedback")).scalar()
+            return notices, items
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+
+
+def prepare_database(url, env, args):
+    print("Migrating: flask db upgrade")
+    run_flask(env, "db", "upgrade")
+    existing = count_rows(url)
+    if args.reuse and existing is not None and existing[0] >= args.notices and existing[1] >= args.feedback:
+        print(f"Reusing the database: {existing[0]:,} notices, {existing[1]:,} queue items, no seeding")
+        return
+    command = ["seed-demo", "--notices", str(args.notices), "--feedback", str(args.feedback), "--seed", str(args.seed)]
+    print(f"Seeding: flask {' '.join(command)}")
+    seconds, output = run_flask(env, *command)
+    parts = []
+    notices = re.search(r"Created ([\d,]+) notices in ([\d.]+) s", output)
+    if notices:
+        parts.append(f"notices: {notices.group(2)} s for {notices.group(1)}")
+    rebuilt = re.search(r"Search index rebuilt in ([\d.]+) s", output)
+    if rebuilt:
+        parts.append(f"search index rebuild: {rebuilt.group(1)} s")
+    items = re.search(r"Created ([\d,]+) queue items in ([\d.]+) s", output)
+    if items:
+        parts.append(f"queue: {items.group(2)} s for {items.group(1)} items")
+    print(f"Seeding took {seconds:.1f} s in all" + (f" ({'; '.join(parts)})" if parts else ""))
+
+
+def sample_data(url, commune):
+    """The commune for the unit targets (given, or the one with most items): (code, name, items)."""
+    query = """
+        SELECT u.code, u.name, count(*) AS items
+        FROM feedback f JOIN administrative_units u ON u.id = f.unit_id
+        {where}
+        GROUP BY u.code, u.name ORDER BY items DESC, u.code LIMIT 1
+    """
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.connect() as connection:
+            if commune:
+                row = connection.execute(text(query.format(where="WHERE u.code = :code")), {"code": commune}).first()
+            else:
+                row = connection.execute(text(query.format(where=""))).first()
+    finally:
+        engine.dispose()
+    if row is None:
+        raise SystemExit(f"no queue items for commune {commune}" if commune else "the database has no queue items")
+    return tuple(row)
+
+
+def one_year(today):
+    """(first, last) local days of the year that ends today, as from=/to= would give them."""
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = date(today.year - 1, 2, 28)
+    return start + timedelta(days=1), today
+
+
+def _cookies(response, jar):
+    for header in response.headers.get_all("Set-Cookie") or []:
+        for name, morsel in SimpleCookie(header).items():
+            jar[name] = morsel.value
+    return jar
+
+
+def _cookie_header(jar):
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def sign_in(port, username, password, timeout):
+    """Sign in through /login (CSRF token from the form); return the Cookie header of the session."""
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("GET", "/login", headers=BASE_HEADERS)
+        response = connection.getresponse()
+        page = response.read().decode("utf-8")
+        jar = _cookies(response, {})
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+            r'value="([^"]+)"[^>]*name="csrf_token"', page
+        )
+        if response.status != 200 or token is None:
+            raise SystemExit(f"GET /login answered {response.status} without a CSRF token")
+        body = urlencode({"csrf_token": token.group(1), "username": username, "password": password})
+        headers = {
+            **BASE_HEADERS,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": _cookie_header(jar),
+            "Origin": f"http://{HOST}:{port}",
+            "Referer": f"http://{HOST}:{port}/login",
+        }
+        if response.will_close:
+            connection.close()
+        connection.request("POST", "/login", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        location = response.getheader("Location", "")
+        if response.status != 302 or "/login" in location:
+            raise SystemExit(f"signing in as {username} failed: status {response.status}, Location {location!r}")
+        return _cookie_header(_cookies(response, jar))
+    finally:
+        connection.close()
+
+
+def build_targets(commune, year, cookie):
+    signed_in = {"Cookie": cookie}
+    period = urlencode({"from": year[0].isoformat(), "to": year[1].isoformat()})
+    return [
+        Target("audit /audit/ (province, default period)", lambda rng: "/audit/", signed_in),
+        Target("audit /audit/?from&to (province, 1 year)", lambda rng: f"/audit/?{period}", signed_in),
+        Target("audit /audit/units/<commune> (default period)", lambda rng: f"/audit/units/{commune}", signed_in),
+        Target("api /api/v1/stats?unit=24 (1 year)", lambda rng: f"/api/v1/stats?unit={PROVINCE}&{period}"),
+        Target("api /api/v1/stats?unit=<commune> (1 year)", lambda rng: f"/api/v1/stats?unit={commune}&{period}"),
+        Target("public /units/24 (cached summary)", lambda rng: f"/units/{PROVINCE}"),
+    ]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    url, workdir = prepare_workdir(args.database_url, f"audit-sqlite-{args.notices}-{args.feedback}", args.reuse)
+    port = free_port()
+    env = server_env(url, workdir, args, port)
+    if args.no_cache:
+        env.update({"AUDIT_REPORT_CACHE_SECONDS": "0", "AUDIT_PUBLIC_SUMMARY_SECONDS": "0"})
+    print(f"Database: {database_label(url)}  ({workdir})")
+    prepare_database(url, env, args)
+    notices, items = count_rows(url)
+    commune, commune_name, commune_items = sample_data(url, args.commune)
+    today = datetime.now(LOCAL_TZ).date()
+    year = one_year(today)
+    rng = random.Random(args.seed)
+
+    # Ctrl-C and kill both end in the finally below, which stops gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    server = Server(env, port, args, workdir / "gunicorn.log")
+    results = []
+    try:
+        server.wait_ready()
+        cookie = sign_in(port, *INSPECTOR, args.timeout)
+        print(f"\nSigned in as {INSPECTOR[0]} through /login (the audit targets send its session cookie)")
+        print(
+            f"gunicorn on {HOST}:{port}: {args.workers} workers × {args.threads} thread(s); client: "
+            f"{args.concurrency} threads, {args.requests} requests per target after {args.warmup} warm-up requests; "
+            + ("report caches off (--no-cache)" if args.no_cache else "report caches as configured")
+        )
+        measure(port, build_targets(commune, year, cookie), args, rng, results)
+    except KeyboardInterrupt:
+        print("\nInterrupted; stopping gunicorn.")
+    finally:
+        server.stop()
+    if results:
+        print(
+            f"\n{notices:,} notices, {items:,} queue items; commune {commune} ({commune_name}, "
+            f"{commune_items:,} items); 1 year = {year[0]}..{year[1]}; {machine_line()}\n"
+        )
+        print_table(results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
