@@ -1,6 +1,8 @@
 """Database engine tuning: SQLite WAL and writer serialisation; nothing else."""
 
 import sqlite3
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import has_request_context, request
 from sqlalchemy import event, text
@@ -10,6 +12,20 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Not /audit/: those pages only read (app/audit/views.py), and a province's figures can take seconds
 # on a large queue; holding the write lock meanwhile would stall every writer and every other inspector.
 STAFF_PATH_PREFIXES = ("/manage/",)
+
+
+# Set by `write_transactions()`: the next transactions queue for SQLite's write lock even on a GET.
+_writing = ContextVar("writing", default=False)
+
+
+@contextmanager
+def write_transactions():
+    """Within this block, SQLite transactions begin IMMEDIATE (they will write), whatever the request."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def _is_staff_path(path):
@@ -49,7 +65,8 @@ def _begin_sqlite(connection):
     # locked" when another writer got in between; BEGIN IMMEDIATE queues for the write
     # lock instead. Public reads keep the cheap deferred BEGIN; staff pages may write an
     # audit entry even on GET (e.g. viewing a denouncer's identity), so they queue too.
-    if has_request_context() and request.method in READ_ONLY_METHODS and not _is_staff_path(request.path):
+    reading = has_request_context() and request.method in READ_ONLY_METHODS and not _is_staff_path(request.path)
+    if reading and not _writing.get():
         connection.exec_driver_sql("BEGIN")
     else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from app.audit.verification import DEFAULT_BATCH_SIZE, anchor_of, verify_chain
 
-audit_cli = AppGroup("audit", help="Check the tamper-evident audit log.")
+audit_cli = AppGroup("audit", help="Check the tamper-evident audit log; refresh the queue figures.")
 report_cli = AppGroup("report", help="Inspectors' reports.")
 
 
@@ -31,6 +31,19 @@ def verify_command(anchor, batch_size):
         return
     click.echo(f"BROKEN after {report.count} intact entries: {report.broken.describe()}", err=True)
     sys.exit(1)
+
+
+@audit_cli.command("refresh")
+@click.option("--rebuild", is_flag=True, help="Recompute every month, not only those out of date.")
+def refresh_command(rebuild):
+    """Bring the precomputed queue figures up to date (run it nightly: deadlines pass at midnight)."""
+    import time
+
+    from app.audit.rollups import refresh_all
+
+    started = time.perf_counter()
+    count = refresh_all(rebuild=rebuild)
+    click.echo(f"Queue figures: {count:,} unit-months recomputed in {time.perf_counter() - started:.1f} s.")
 
 
 @report_cli.command("annual")

@@ -11,14 +11,25 @@ Percentiles (median, 90th) use the nearest-rank definition on histograms built i
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
+from flask_babel import force_locale
 from sqlalchemy import and_, case, exists, func, literal_column, or_, select, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from app.audit.sqlcalendar import date_days, day_number, epoch_ms, local_day, on_or_before_local_day, whole_hours
+from app.audit.sqlcalendar import (
+    WorkdayScale,
+    date_days,
+    day_number,
+    epoch_ms,
+    local_day,
+    on_or_before_local_day,
+    whole_hours,
+)
 from app.extensions import db
+from app.feedback.calendar import load_calendar
 from app.feedback.models import Feedback, FeedbackEvent
 from app.feedback.states import OPEN_STATUSES
 
@@ -42,6 +53,17 @@ COUNTERS = (
     "forwarded_out",
 )
 HISTOGRAMS = ("first_response_days", "answer_days", "first_response_hours", "answer_hours")
+# Working days before the period that the calendar must cover: a notice's document may be older.
+CALENDAR_LOOKBACK_DAYS = 2 * 366
+
+
+def workday_scale(scope, today):
+    """The working-day calendar covering every day the scope's figures compare."""
+    first = scope.start - timedelta(days=CALENDAR_LOOKBACK_DAYS)
+    last = max(scope.end, today) + timedelta(days=1)
+    # The calendar names non-working days through gettext; outside a request (CLI) there is no locale yet.
+    with force_locale("vi"):
+        return WorkdayScale.for_range(load_calendar(), first, last)
 
 
 def percentile(histogram, percent):
@@ -312,10 +334,10 @@ def counter_columns(today):
     ]
 
 
-def count_rows(scope, keys, today):
-    """Rows of (keys..., counters...) for items in the scope, grouped by `keys`."""
+def count_rows(scope, keys, today, extra=()):
+    """Rows of (keys..., counters..., extra...) for items in the scope, grouped by `keys`."""
     groups = group_columns(scope, keys)
-    query = select(*groups, *counter_columns(today)).where(*item_conditions(scope))
+    query = select(*groups, *counter_columns(today), *extra).where(*item_conditions(scope))
     if groups:
         query = query.group_by(*[literal_column(key) for key in keys])
     return [row._mapping for row in db.session.execute(query)]

@@ -6,15 +6,15 @@ same figures computed by the same code.
 
 import time
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
 
 from flask import current_app
-from flask_babel import force_locale
 from sqlalchemy import and_, case, func, literal_column, not_, or_, select
 
 from app.accounts.models import AdministrativeUnit, User
+from app.audit import rollups
 from app.audit.disclosure import DisclosureFigures, disclosure_by_unit
 from app.audit.figures import (
+    HISTOGRAMS,
     QueueFigures,
     bucket_index,
     count_rows,
@@ -23,17 +23,14 @@ from app.audit.figures import (
     prefer_table_scan,
     unindexed,
     without_jit,
+    workday_scale,
 )
-from app.audit.sqlcalendar import WorkdayScale
 from app.clock import local_today, utcnow
 from app.extensions import db
-from app.feedback.calendar import load_calendar
 from app.feedback.models import Feedback
 from app.feedback.states import OPEN_STATUSES
 
 DEFAULT_RANKING_MIN_ITEMS = 10
-# Working days before the period that the calendar must cover: a notice's document may be older.
-CALENDAR_LOOKBACK_DAYS = 2 * 366
 # Response-time distribution bars, in working days: (first, last) inclusive; None = no upper bound.
 RESPONSE_BINS = ((0, 1), (2, 3), (4, 5), (6, 10), (11, 15), (16, 20), (21, 30), (31, None))
 # Reports the pages and the API reuse for a few minutes per process (see build_report's `cached`).
@@ -51,15 +48,6 @@ def report_cache_seconds():
     """How long a process reuses a computed report (config AUDIT_REPORT_CACHE_SECONDS; 0 turns it off)."""
     default = 0 if current_app.testing else DEFAULT_REPORT_CACHE_SECONDS
     return int(current_app.config.get("AUDIT_REPORT_CACHE_SECONDS", default))
-
-
-def workday_scale(scope, today):
-    """The working-day calendar covering every day the scope's figures compare."""
-    first = scope.start - timedelta(days=CALENDAR_LOOKBACK_DAYS)
-    last = max(scope.end, today) + timedelta(days=1)
-    # The calendar names non-working days through gettext; outside a request (CLI) there is no locale yet.
-    with force_locale("vi"):
-        return WorkdayScale.for_range(load_calendar(), first, last)
 
 
 @dataclass
@@ -236,17 +224,45 @@ def build_report(scope, officials=False, hours_by_unit=False, today=None, cached
     return _finish_report(replace(figures, scope=scope))
 
 
-def compute_figures(scope, officials, hours_by_unit, today):
-    """The SQL part of a report: every figure, without the units, officials and ranking (plain data only)."""
-    without_jit()
-    scope = prefer_table_scan(scope)
+def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
+    """The SQL part of a report: every figure, without the units, officials and ranking (plain data only).
+
+    Whole months come from the rollups (app/audit/rollups.py), a period's partial first month from the
+    items themselves; periods the rollups cannot serve (ending in the past, mid-month) read the items,
+    as does `use_rollups=False` (the same figures, the slow way).
+    """
     scale = workday_scale(scope, today)
     report = Report(scope=scope, today=today, computed_at=utcnow())
     report.by_month = [QueueFigures() for _ in scope.months()]
+    if officials:
+        report.by_official = {}
+    plan = rollups.plan(scope, today) if use_rollups else None  # may commit a refresh of the rollups
+    without_jit()
+    if plan is None:
+        scope = prefer_table_scan(scope)
+        _add_item_figures(report, scope, officials, hours_by_unit, today, scale)
+        report.backlog = backlog_series(scope)
+    else:
+        if plan.partial is not None:
+            _add_item_figures(report, plan.partial, officials, hours_by_unit, today, scale)
+        rollups.add_figures(report, scope, plan, today, officials, hours_by_unit)
+        report.backlog = rollups.backlog(scope, plan)
     keys = ["unit", "kind", "month"]
-    _roll_up(report, count_rows(scope, keys, today), keys, _add_counts)
     out_keys, out_rows = forwarded_out_rows(scope, keys)
     _roll_up(report, out_rows, out_keys, _add_counts)
+    if plan is None:
+        report.disclosure_by_unit = disclosure_by_unit(scope, scale)
+    else:
+        report.disclosure_by_unit = rollups.disclosure(scope, plan, scale)
+    for figures in report.disclosure_by_unit.values():
+        report.disclosure.merge(figures)
+    return report
+
+
+def _add_item_figures(report, scope, officials, hours_by_unit, today, scale):
+    """Add the figures of the scope's items, read from the items themselves."""
+    keys = ["unit", "kind", "month"]
+    _roll_up(report, count_rows(scope, keys, today), keys, _add_counts)
     day_keys = ["unit", "kind"]
     for metric in ("first_response_days", "answer_days"):
         _roll_up(report, histogram_rows(scope, day_keys, metric, scale), day_keys, _add_histogram(metric))
@@ -254,17 +270,11 @@ def compute_figures(scope, officials, hours_by_unit, today):
     for metric in ("first_response_hours", "answer_hours"):
         _roll_up(report, histogram_rows(scope, hour_keys, metric, scale), hour_keys, _add_histogram(metric))
     if officials:
-        report.by_official = {}
         for row in count_rows(scope, ["official"], today):
             report.by_official.setdefault(row["official"], QueueFigures()).add_counts(row)
-        for metric in ("first_response_days", "answer_days", "first_response_hours", "answer_hours"):
+        for metric in HISTOGRAMS:
             for row in histogram_rows(scope, ["official"], metric, scale):
                 _add_histogram(metric)(report.by_official.setdefault(row["official"], QueueFigures()), row)
-    report.backlog = backlog_series(scope)
-    report.disclosure_by_unit = disclosure_by_unit(scope, scale)
-    for figures in report.disclosure_by_unit.values():
-        report.disclosure.merge(figures)
-    return report
 
 
 def _finish_report(report):

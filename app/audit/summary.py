@@ -2,7 +2,7 @@
 
 Computed by the same SQL as the audit pages over the default twelve months, and kept for a few minutes
 per process (config AUDIT_PUBLIC_SUMMARY_SECONDS, default 600; 0 turns the cache off), because the
-page is public and a province's figures scan all its communes' items.
+page is public.
 """
 
 import time
@@ -11,9 +11,9 @@ from datetime import date
 
 from flask import current_app
 
-from app.audit.disclosure import DisclosureFigures, disclosure_by_unit
-from app.audit.figures import QueueFigures, count_rows, histogram_rows, prefer_table_scan, without_jit
-from app.audit.report import workday_scale
+from app.audit.disclosure import DisclosureFigures
+from app.audit.figures import QueueFigures
+from app.audit.report import compute_figures
 from app.audit.scope import AuditScope, default_period
 from app.clock import local_today
 
@@ -32,18 +32,8 @@ class UnitSummary:
 
 def _compute(unit, today):
     start, end = default_period(today)
-    without_jit()
-    scope = prefer_table_scan(AuditScope(unit, start, end))
-    queue = QueueFigures()
-    for row in count_rows(scope, [], today):
-        queue.add_counts(row)
-    scale = workday_scale(scope, today)
-    for row in histogram_rows(scope, [], "answer_days", scale):
-        queue.answer_days[int(row["value"])] += int(row["count"])
-    disclosure = DisclosureFigures()
-    for figures in disclosure_by_unit(scope, scale).values():
-        disclosure.merge(figures)
-    return UnitSummary(start, end, queue, disclosure)
+    report = compute_figures(AuditScope(unit, start, end), officials=False, hours_by_unit=False, today=today)
+    return UnitSummary(start, end, report.total, report.disclosure)
 
 
 def _cache_seconds():
