@@ -36,6 +36,10 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     NOTICES_DIR = os.environ.get("NOTICES_DIR", str(BASE_DIR / "notices"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    # A full rebuild: processes analysing notices (one index segment each), and the memory their
+    # sort buffers share before postings spill to disk (about 200 bytes per posting, 350 postings a notice).
+    SEARCH_REBUILD_PROCESSES = int(os.environ.get("SEARCH_REBUILD_PROCESSES", min(os.cpu_count() or 1, 4)))
+    SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", 4096))
     PUBLIC_BASE_URL = _public_base_url()
     # Uploads: one attachment at most this many bytes; a request a little more.
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))

@@ -9,14 +9,19 @@ also matches the exact form, which ranks exact spellings first. Text is normalis
 before tokenising: decomposed input (NFD, pasted from some documents) would otherwise be
 split in the middle of a word, since combining marks are not word characters.
 
-Only this module and backend.py import Whoosh.
+Each analyzer has a plain function that returns the same terms (`folded_terms`, …):
+the index is written through those (IndexedWords), a rebuild analysing some 30 million
+words without one Whoosh token object and filter generator step per word.
 """
 
 import re
 import unicodedata
+from collections import defaultdict
 from functools import lru_cache
 
 from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Existence
 
 # A word: letters and digits, plus any combining marks left after NFC (stray or
 # uncomposable marks must not split a word). Underscores are separators.
@@ -31,6 +36,7 @@ _INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"), None),
 # Letters NFD does not decompose: đ, and ð which legacy font conversions leave for đ.
 _FOLD_LETTERS = str.maketrans({"đ": "d", "ð": "d"})
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_STRAY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 # Tone placement: the old style puts the tone on the first vowel of a final oa, oe, uy
 # ("hòa", "thủy"), the new style on the second ("hoà", "thuỷ"). Both are common; the
@@ -50,7 +56,9 @@ def normalize(text):
     """Return text in NFC without invisible or control characters (the form everything is indexed in)."""
     if not text:
         return ""
-    text = _CONTROL_RE.sub(" ", str(text).translate(_INVISIBLE))
+    text = str(text)
+    if _STRAY_RE.search(text):  # rare: translating every text costs more than looking
+        text = _CONTROL_RE.sub(" ", text.translate(_INVISIBLE))
     return unicodedata.normalize("NFC", text)
 
 
@@ -165,6 +173,15 @@ class PairFilter(Filter):
             previous = text
 
 
+class MarkedFilter(Filter):
+    """Keep only the words that carry a diacritic (exact words without any are their folded form)."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if has_marks(token.text):
+                yield token
+
+
 def pair_key(first, second):
     """The indexed form of two folded words standing together (words never contain "_")."""
     return f"{first}_{second}"
@@ -180,6 +197,15 @@ def folded_analyzer():
     return VietnameseTokenizer() | FoldFilter()
 
 
+def marked_analyzer():
+    """Analyzer of the exact field: exact words that carry a diacritic.
+
+    A word typed without diacritics never looks in the exact field (it would find what the
+    folded fields find), so words without any are left out of it: a quarter of its postings.
+    """
+    return exact_analyzer() | MarkedFilter()
+
+
 def pairs_analyzer():
     """Analyzer of the pairs field: consecutive folded words, for ranking words that stand together."""
     return VietnameseTokenizer() | FoldFilter() | PairFilter()
@@ -193,3 +219,71 @@ def code_analyzer():
 def codes(text):
     """Return the folded codes of a text ("Quyết định 123/QĐ-UBND" → ["123/qd-ubnd"])."""
     return [strip_marks(match.group(0).lower()) for match in CODE_RE.finditer(normalize(text))]
+
+
+# --- the same terms as the analyzers, as plain functions (for indexing) ---------------------------
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _folded_token(token):
+    return strip_marks(token.lower())
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _marked_token(token):
+    exact = place_tone(token.lower())
+    return exact if has_marks(exact) else None
+
+
+def folded_terms(text):
+    """The terms folded_analyzer yields for a text, in order."""
+    return [_folded_token(token) for token in WORD_RE.findall(normalize(text))]
+
+
+def marked_terms(text):
+    """The terms marked_analyzer yields for a text, in order."""
+    return [term for term in map(_marked_token, WORD_RE.findall(normalize(text))) if term is not None]
+
+
+def pair_terms(text):
+    """The terms pairs_analyzer yields for a text, in order."""
+    folded = folded_terms(text)
+    return [pair_key(first, second) for first, second in zip(folded, folded[1:], strict=False)]
+
+
+def code_terms(text):
+    """The terms code_analyzer yields for a text, in order."""
+    return [_folded_token(token) for token in CODE_RE.findall(normalize(text))]
+
+
+class IndexedWords(TEXT):
+    """A TEXT field written through a term function (`terms(text)`: what its analyzer yields).
+
+    Positions are kept only with `phrase` (quoted phrases); the other fields record only
+    which notices hold a term. Not scorable: ranking reads which notices hold a term
+    (docsets.py), never frequencies or field lengths, so neither is written.
+    """
+
+    def __init__(self, analyzer, terms, phrase=False):
+        super().__init__(analyzer=analyzer, phrase=phrase)
+        self.terms = terms
+        self.scorable = False
+        if not phrase:
+            self.format = Existence()
+
+    def index(self, value, **kwargs):
+        """Yield (term bytes, frequency, weight, encoded positions) per distinct term, as TEXT.index would."""
+        if not isinstance(value, str):
+            yield from super().index(value, **kwargs)
+            return
+        terms = self.terms(value)
+        if not self.format.supports("positions"):
+            for term in set(terms):
+                yield term.encode(), 1, 1.0, b""
+            return
+        positions = defaultdict(list)
+        for position, term in enumerate(terms):
+            positions[term].append(position)
+        encode = self.format.encode
+        for term, found in positions.items():
+            yield term.encode(), len(found), float(len(found)), encode(found)

@@ -21,21 +21,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
 from app.search import ranking
-from app.search.analysis import code_analyzer, exact_analyzer, folded_analyzer, pairs_analyzer
+from app.search.analysis import (
+    IndexedWords,
+    code_analyzer,
+    code_terms,
+    folded_analyzer,
+    folded_terms,
+    marked_analyzer,
+    marked_terms,
+    pair_terms,
+    pairs_analyzer,
+)
 from app.search.docsets import DocSets
 from app.search.documents import UNIT_LEVELS
+from app.search.parallel import RebuildFailed, rebuild_writer
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 STATE_ID = "~state"
 POINTER = "CURRENT"
-REBUILD_MEMORY_MB = 256  # sort buffer of a rebuild; beyond it Whoosh spills sorted runs to disk
 
 
 class IndexUnavailable(Exception):
@@ -55,19 +66,21 @@ def make_schema():
     folded = folded_analyzer()
     schema = Schema(
         id=ID(stored=True, unique=True),
-        nid=NUMERIC(int, bits=64, sortable=True),
+        # The notice id is only read as a column (newest-first order): not indexed.
+        nid=COLUMN(NumericColumn("Q")),
         # Everything a citizen may search for, folded, with positions for quoted phrases.
-        all_folded=TEXT(analyzer=folded),
-        title_folded=TEXT(analyzer=folded, phrase=False),
-        summary_folded=TEXT(analyzer=folded, phrase=False),
-        exact=TEXT(analyzer=exact_analyzer(), phrase=False),  # title and summary with diacritics
-        pairs=TEXT(analyzer=pairs_analyzer(), phrase=False),  # title and summary, words two by two
-        codes=TEXT(analyzer=code_analyzer(), phrase=False),
+        all_folded=IndexedWords(folded, folded_terms, phrase=True),
+        title_folded=IndexedWords(folded, folded_terms),
+        summary_folded=IndexedWords(folded, folded_terms),
+        exact=IndexedWords(marked_analyzer(), marked_terms),  # title and summary: words with diacritics
+        pairs=IndexedWords(pairs_analyzer(), pair_terms),  # title and summary, words two by two
+        codes=IndexedWords(code_analyzer(), code_terms),
         category=ID(sortable=True),
         status=ID,
         units=KEYWORD(lowercase=False, scorable=False),
-        posting_start=NUMERIC(int, bits=64, sortable=True),
-        posting_end=NUMERIC(int, bits=64),
+        # Date ordinals (about 740,000) fit 32 bits: 8 indexed terms per value for ranges, not 16.
+        posting_start=NUMERIC(int, bits=32, sortable=True),
+        posting_end=NUMERIC(int, bits=32),
         last_change=NUMERIC(int, bits=64, stored=True),
         schema_version=NUMERIC(int, stored=True),
         built_at=STORED,
@@ -316,11 +329,14 @@ class SearchIndex:
         writer.update_document(**_state_fields(batch.last_change_id, state.get("built_at")))
         writer.commit()
 
-    def rebuild(self, documents, last_change_id, progress=None):
+    def rebuild(self, documents, last_change_id, progress=None, processes=1, memory_mb=256):
         """Build a new generation from `documents` and make it live atomically.
 
         Searches keep using the previous generation until the pointer is replaced.
-        `progress(count)` is called after each document. Raises RebuildRunning.
+        `progress(count)` is called after each document. `processes` sub-processes analyse
+        the documents (one segment each) and share `memory_mb` of sort buffers, beyond
+        which postings are spilled to sorted runs on disk. Raises RebuildRunning, and
+        RebuildFailed when the new generation is incomplete (it never goes live then).
         """
         os.makedirs(self.root, exist_ok=True)
         lock = FileStorage(self.root).lock("REBUILD")
@@ -332,23 +348,11 @@ class SearchIndex:
             suffix = f"{stamp}-{secrets.token_hex(3)}"
             building = os.path.join(self.root, f"building-{suffix}")
             os.makedirs(building)
-            ix = whoosh_index.create_in(building, make_schema())
-            # Separate files, not one compound file: a searcher opening a compound segment copies
-            # every part of it into memory, a third of a second at 100,000 notices, and a new
-            # searcher is opened after every change. The small segments of later changes stay compound.
-            writer = ix.writer(limitmb=REBUILD_MEMORY_MB, compound=False)
             try:
-                count = 0
-                for document in documents:
-                    writer.add_document(**document_fields(document))
-                    count += 1
-                    if progress is not None:
-                        progress(count)
-                writer.add_document(**_state_fields(last_change_id, datetime.now(UTC).isoformat(timespec="seconds")))
+                count = self._build(building, documents, last_change_id, progress, processes, memory_mb)
             except BaseException:
-                writer.cancel()
+                shutil.rmtree(building, ignore_errors=True)
                 raise
-            writer.commit(optimize=True)
             name = f"gen-{suffix}"
             os.rename(building, os.path.join(self.root, name))
             previous = self.current_path()
@@ -357,6 +361,28 @@ class SearchIndex:
             return count
         finally:
             lock.release()
+
+    def _build(self, path, documents, last_change_id, progress, processes, memory_mb):
+        """Write every document and the state into a new index at `path`; return the notice count."""
+        ix = whoosh_index.create_in(path, make_schema())
+        # Separate files, not compound (see parallel.py); the small segments of later changes stay compound.
+        writer = rebuild_writer(ix, processes, memory_mb)
+        try:
+            count = 0
+            for document in documents:
+                writer.add_document(**document_fields(document))
+                count += 1
+                if progress is not None:
+                    progress(count)
+            writer.add_document(**_state_fields(last_change_id, datetime.now(UTC).isoformat(timespec="seconds")))
+        except BaseException:
+            writer.cancel()
+            raise
+        # No merge: a fresh index has nothing to merge, and merging the segments of several
+        # processes would write every posting again, in one process.
+        writer.commit()
+        _check_complete(path, count + 1)
+        return count
 
     def _remove_unfinished_builds(self):
         for entry in os.listdir(self.root):
@@ -379,6 +405,14 @@ class SearchIndex:
         except Exception as error:
             forget_searchers()
             raise IndexUnavailable(f"search failed: {error}") from error
+
+
+def _check_complete(path, expected):
+    """Raise RebuildFailed unless the index at `path` holds `expected` documents."""
+    with whoosh_index.open_dir(path).reader() as reader:
+        found = reader.doc_count()
+    if found != expected:
+        raise RebuildFailed(f"the new index holds {found} documents, {expected} expected")
 
 
 class _CachedSearcher:

@@ -34,6 +34,8 @@ def rebuild_command():
         count = services.rebuild(progress=progress)
     except services.RebuildRunning as error:
         raise click.ClickException(f"a rebuild is already running in {error}") from error
+    except services.RebuildFailed as error:
+        raise click.ClickException(f"the rebuild failed, the previous index keeps serving: {error}") from error
     finally:
         finish()
     click.echo(f"Indexed {count} notices.")
@@ -47,6 +49,8 @@ def sync_command():
         action, count = services.sync(progress=progress)
     except services.RebuildRunning as error:
         raise click.ClickException(f"a rebuild is already running in {error}") from error
+    except services.RebuildFailed as error:
+        raise click.ClickException(f"the rebuild failed, the previous index keeps serving: {error}") from error
     finally:
         finish()
     if action == "rebuilt":

@@ -24,7 +24,7 @@ from app.glossary import NOTICE_CATEGORIES
 from app.notices.models import Notice
 from app.notices.queries import FilterError, NoticeFilters, page_number
 from app.search import changes
-from app.search.backend import IndexUnavailable, RebuildRunning, SearchIndex
+from app.search.backend import IndexUnavailable, RebuildFailed, RebuildRunning, SearchIndex
 from app.search.documents import html_to_text
 from app.search.fallback import database_search
 from app.search.highlight import SNIPPET_CHARS, highlight
@@ -42,6 +42,7 @@ DEGRADED_NOTE = _l("Chức năng tìm kiếm đầy đủ đang được khôi p
 
 __all__ = [
     "FilterError",
+    "RebuildFailed",
     "RebuildRunning",
     "SearchPage",
     "notice_changed",
@@ -88,8 +89,10 @@ def rebuild(progress=None):
     Commits the caller's session first: the index is built from committed data, read in
     short transactions so that the site keeps writing meanwhile. `progress(done, total)` is
     called after each notice. Changes committed during the rebuild are replayed from the
-    change log afterwards. Returns the number of notices indexed; raises RebuildRunning if
-    another rebuild of this node's index is in progress.
+    change log afterwards. SEARCH_REBUILD_PROCESSES processes analyse the notices, sharing
+    SEARCH_REBUILD_MEMORY_MB of sort buffers. Returns the number of notices indexed; raises
+    RebuildRunning if another rebuild of this node's index is in progress, RebuildFailed if
+    the new index came out incomplete (the live one keeps serving).
     """
     db.session.commit()
     with Session(db.engine) as session:
@@ -98,7 +101,13 @@ def rebuild(progress=None):
         total = changes.count_indexable(session)
         session.rollback()
         report = None if progress is None else (lambda done: progress(done, total))
-        count = get_index().rebuild(changes.all_documents(session), last_change_id, report)
+        count = get_index().rebuild(
+            changes.all_documents(session),
+            last_change_id,
+            report,
+            processes=current_app.config["SEARCH_REBUILD_PROCESSES"],
+            memory_mb=current_app.config["SEARCH_REBUILD_MEMORY_MB"],
+        )
     changes.apply_if_pending(get_index(), SYNC_APPLY_TIMEOUT, end_transactions=True)
     return count
 
