@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from app.accounts.models import AdministrativeUnit
@@ -22,7 +23,9 @@ _CODE = Regexp(r"^[0-9A-Za-z]{1,16}$", message=_l("Mã đơn vị chỉ gồm ch
 
 
 def kind_choices():
-    return [("", _l("Tất cả loại hồ sơ"))] + [(key, kind.label) for key, kind in FEEDBACK_KINDS.items()]
+    return [SelectChoice("", _l("Tất cả loại hồ sơ"))] + [
+        SelectChoice(key, kind.label) for key, kind in FEEDBACK_KINDS.items()
+    ]
 
 
 def check_day_in_range(field):
@@ -116,7 +119,9 @@ class ItemFilterForm(FigureFilterForm):
 
     status = SelectField(
         _l("Trạng thái"),
-        choices=lambda: [("", _l("Tất cả trạng thái"))] + list(STATUSES.items()),
+        choices=lambda: (
+            [SelectChoice("", _l("Tất cả trạng thái"))] + [SelectChoice(key, label) for key, label in STATUSES.items()]
+        ),
         validate_choice=False,
         validators=[Optional()],
         default="",

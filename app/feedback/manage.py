@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from wtforms.fields.choices import SelectChoice
 
 from app.accounts.models import AdministrativeUnit, User
 from app.clock import local_today
@@ -263,17 +264,17 @@ def _forward_choices(item):
     ).all()
     units = [unit for unit in units if unit.is_current and unit.id != item.unit_id]
     units.sort(key=lambda unit: (unit.path.count("/"), unit.name))
-    return [(unit.code, unit.name) for unit in units]
+    return [SelectChoice(unit.code, unit.name) for unit in units]
 
 
 def _prepare(form, action, item):
     """Fill the choices (and, on first display, the defaults) a form needs for this item."""
     if action == "forward_internal":
-        form.target_unit.choices = [("", _("– Chọn đơn vị –")), *_forward_choices(item)]
+        form.target_unit.choices = [SelectChoice("", _("– Chọn đơn vị –")), *_forward_choices(item)]
     elif action == "extend":
-        form.option.choices = [(option.key, option.label) for option in handling.extension_options(item)]
+        form.option.choices = [SelectChoice(option.key, option.label) for option in handling.extension_options(item)]
         if len(form.option.choices) == 1 and not form.is_submitted():
-            form.option.data = form.option.choices[0][0]
+            form.option.data = form.option.choices[0].value
     elif action == "reply" and not form.is_submitted() and handling.can_answer_publicly(item):
         form.public_question.data = item.public_question or item.text
     return form

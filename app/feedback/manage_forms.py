@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from app.feedback.deadlines import CALENDAR_DAYS, WORKING_DAYS
@@ -15,12 +16,15 @@ ANSWER_MAX = 100_000
 QUESTION_MAX = 5000
 
 CIRCUMSTANCE_CHOICES = [
-    ("", _l("Thông thường (30 ngày)")),
-    ("complex", _l("Vụ việc phức tạp (45 ngày)")),
-    ("remote", _l("Vùng sâu, vùng xa đi lại khó khăn (45 ngày)")),
-    ("complex_remote", _l("Phức tạp và ở vùng khó khăn (60 ngày)")),
+    SelectChoice("", _l("Thông thường (30 ngày)")),
+    SelectChoice("complex", _l("Vụ việc phức tạp (45 ngày)")),
+    SelectChoice("remote", _l("Vùng sâu, vùng xa đi lại khó khăn (45 ngày)")),
+    SelectChoice("complex_remote", _l("Phức tạp và ở vùng khó khăn (60 ngày)")),
 ]
-RULE_UNIT_CHOICES = [(WORKING_DAYS, _l("ngày làm việc")), (CALENDAR_DAYS, _l("ngày (kể cả ngày nghỉ)"))]
+RULE_UNIT_CHOICES = [
+    SelectChoice(WORKING_DAYS, _l("ngày làm việc")),
+    SelectChoice(CALENDAR_DAYS, _l("ngày (kể cả ngày nghỉ)")),
+]
 
 
 def _reason_field(label, message, max_length=REASON_MAX):
@@ -170,7 +174,10 @@ class OverrideForm(TextForm):
     )
     is_working_day = SelectField(
         _l("Ngày đó"),
-        choices=[("0", _l("Nghỉ (không tính là ngày làm việc)")), ("1", _l("Làm việc (ví dụ: thứ Bảy làm bù)"))],
+        choices=[
+            SelectChoice("0", _l("Nghỉ (không tính là ngày làm việc)")),
+            SelectChoice("1", _l("Làm việc (ví dụ: thứ Bảy làm bù)")),
+        ],
         validate_choice=True,
         invalid_choice_message=_l("Hãy chọn nghỉ hay làm việc."),
     )
@@ -191,13 +198,16 @@ class DeadlineQueryForm(FlaskForm):
 
     kind = SelectField(
         _l("Loại ý kiến"),
-        choices=[(identifier, kind.label) for identifier, kind in FEEDBACK_KINDS.items()],
+        choices=[SelectChoice(identifier, kind.label) for identifier, kind in FEEDBACK_KINDS.items()],
         validate_choice=True,
         invalid_choice_message=_l("Hãy chọn một loại ý kiến trong danh sách."),
     )
     step = SelectField(
         _l("Bước"),
-        choices=[("resolve", _l("Giải quyết, trả lời")), ("acknowledge", _l("Tiếp nhận, thụ lý"))],
+        choices=[
+            SelectChoice("resolve", _l("Giải quyết, trả lời")),
+            SelectChoice("acknowledge", _l("Tiếp nhận, thụ lý")),
+        ],
         validate_choice=True,
         invalid_choice_message=_l("Hãy chọn bước tiếp nhận hoặc giải quyết."),
     )
@@ -211,11 +221,11 @@ class DeadlineQueryForm(FlaskForm):
     circumstance = SelectField(
         _l("Trường hợp đặc biệt (nếu có)"),
         choices=[
-            ("", _l("Không")),
-            ("complex", _l("Phức tạp (yêu cầu thông tin, khiếu nại)")),
-            ("remote", _l("Vùng sâu, vùng xa (khiếu nại)")),
-            ("complex_remote", _l("Phức tạp và vùng khó khăn (khiếu nại)")),
-            ("extended", _l("Gia hạn thụ lý (tố cáo)")),
+            SelectChoice("", _l("Không")),
+            SelectChoice("complex", _l("Phức tạp (yêu cầu thông tin, khiếu nại)")),
+            SelectChoice("remote", _l("Vùng sâu, vùng xa (khiếu nại)")),
+            SelectChoice("complex_remote", _l("Phức tạp và vùng khó khăn (khiếu nại)")),
+            SelectChoice("extended", _l("Gia hạn thụ lý (tố cáo)")),
         ],
         default="",
         validate_choice=True,

@@ -97,7 +97,8 @@ def import_command(path, batch_size, dry_run):
     """
     context = click.get_current_context()
     try:
-        stream = click.get_binary_stream("stdin") if path == "-" else open(path, "rb")  # noqa: SIM115
+        # "-" is standard input (as bytes, left open); anything else a file we close below.
+        stream = click.open_file(path, "rb")
     except OSError as error:
         click.echo(f"Error: cannot read {path}: {error.strerror or error}", err=True)
         context.exit(2)

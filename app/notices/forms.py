@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.clock import local_today
@@ -56,7 +57,7 @@ class NoticeForm(TextForm):
 
     category = SelectField(
         _l("Lĩnh vực"),
-        choices=list(NOTICE_CATEGORIES.items()),
+        choices=[SelectChoice(key, label) for key, label in NOTICE_CATEGORIES.items()],
         validators=[InputRequired(_l("Vui lòng chọn lĩnh vực."))],
         validate_choice=True,
         invalid_choice_message=_l("Lĩnh vực không hợp lệ; hãy chọn một lĩnh vực trong danh sách."),
