@@ -52,6 +52,7 @@ COUNTERS = (
     "forwarded_in",
     "forwarded_out",
 )
+_COUNTER_NAMES = frozenset(COUNTERS)
 HISTOGRAMS = ("first_response_days", "answer_days", "first_response_hours", "answer_hours")
 # Working days before the period that the calendar must cover: a notice's document may be older.
 CALENDAR_LOOKBACK_DAYS = 2 * 366
@@ -112,9 +113,9 @@ class QueueFigures:
 
     def add_counts(self, row):
         """Add one SQL row of counters (a mapping; missing or NULL values count as zero)."""
-        for name in COUNTERS:
-            value = row.get(name)
-            if value:
+        # Over the row's own keys: looking up a missing key of a SQL row raises and catches inside.
+        for name, value in row.items():
+            if value and name in _COUNTER_NAMES:
                 setattr(self, name, getattr(self, name) + int(value))
         age = row.get("overdue_age_max")
         if age is not None and age > self.overdue_age_max:

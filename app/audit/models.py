@@ -79,6 +79,22 @@ class QueueRollup(db.Model):
     settled_months: Mapped[str] = mapped_column(Text, default="[]")
 
 
+class QueueRollupTotal(db.Model):
+    """The hour histograms of the items one unit *and its descendants* received in one month, per kind.
+
+    The hours take many distinct values: a province's report would otherwise decode them for every
+    commune, kind and official. Recomputed from QueueRollup whenever a unit below changes that month.
+    """
+
+    __tablename__ = "queue_rollup_totals"
+
+    unit_id: Mapped[int] = mapped_column(ForeignKey("administrative_units.id"), primary_key=True)
+    month: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), primary_key=True)
+    first_response_hours: Mapped[str] = mapped_column(Text, default="[]")
+    answer_hours: Mapped[str] = mapped_column(Text, default="[]")
+
+
 class NoticeRollup(db.Model):
     """The disclosure figures of the notices one unit started posting in one month (see QueueRollup)."""
 

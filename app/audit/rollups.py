@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import holidays
-from sqlalchemy import and_, case, delete, event, func, inspect, literal_column, select, text
+from sqlalchemy import and_, case, delete, event, func, inspect, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
 from app.accounts.models import AdministrativeUnit
@@ -45,7 +45,7 @@ from app.audit.figures import (
     overdue_condition,
     workday_scale,
 )
-from app.audit.models import NoticeRollup, QueueRollup, RollupChange, RollupMonth
+from app.audit.models import NoticeRollup, QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
 from app.audit.scope import AuditScope, month_start, next_month
 from app.audit.sqlcalendar import EPOCH, date_days, epoch_ms, local_day
 from app.clock import local_today, to_local, utcnow
@@ -58,6 +58,7 @@ from app.notices.models import Notice, NoticeVersion
 ADVISORY_LOCK = 7_270_301  # PostgreSQL: one refresher at a time (SQLite's BEGIN IMMEDIATE does the same)
 ROLLUP_COUNTERS = tuple(name for name in COUNTERS if name != "overdue_age_total")
 OPEN = "open"
+HOURS = ("first_response_hours", "answer_hours")  # also kept per subtree (QueueRollupTotal)
 QUEUE, NOTICES = "queue", "notices"  # RollupMonth.source, RollupChange.source
 
 
@@ -226,6 +227,8 @@ def refresh(source, pairs, today, fingerprint):
         )
         if change_ids:
             db.session.execute(delete(RollupChange).where(RollupChange.id.in_(change_ids)))
+        if source == QUEUE:
+            _refresh_totals(month, unit_ids)
 
 
 def _extra_columns(today):
@@ -299,6 +302,48 @@ def _refresh_queue(scope, today):
     ]
     _replace_rows(QueueRollup, scope, rows)
     return valid_until
+
+
+def _refresh_totals(month, unit_ids):
+    """Recompute the month's subtree hour histograms of these units and of all their ancestors."""
+    paths = db.session.scalars(select(AdministrativeUnit.path).where(AdministrativeUnit.id.in_(unit_ids))).all()
+    codes = {code for path in paths for code in path.strip("/").split("/")}
+    targets = dict(
+        db.session.execute(
+            select(AdministrativeUnit.path, AdministrativeUnit.id).where(AdministrativeUnit.code.in_(codes))
+        ).all()
+    )
+    roots = [path for path in targets if not any(path != other and path.startswith(other) for other in targets)]
+    sums = defaultdict(Counter)  # (target unit id, kind, histogram) -> value -> count
+    rows = db.session.execute(
+        select(AdministrativeUnit.path, QueueRollup.kind, *[getattr(QueueRollup, name) for name in HOURS])
+        .join(AdministrativeUnit, AdministrativeUnit.id == QueueRollup.unit_id)
+        .where(QueueRollup.month == month, or_(*[AdministrativeUnit.path.startswith(root) for root in roots]))
+    )
+    for path, kind, *histograms in rows:
+        above = [unit_id for target, unit_id in targets.items() if path.startswith(target)]
+        for name, encoded in zip(HOURS, histograms, strict=True):
+            if encoded == "[]":
+                continue
+            pairs = json.loads(encoded)
+            for unit_id in above:
+                counter = sums[(unit_id, kind, name)]
+                for value, count in pairs:
+                    counter[value] += count
+    totals = defaultdict(dict)
+    for (unit_id, kind, name), counter in sums.items():
+        totals[(unit_id, kind)][name] = json.dumps(sorted(counter.items()))
+    db.session.execute(
+        delete(QueueRollupTotal).where(QueueRollupTotal.unit_id.in_(targets.values()), QueueRollupTotal.month == month)
+    )
+    if totals:
+        db.session.execute(
+            QueueRollupTotal.__table__.insert(),
+            [
+                {"unit_id": unit_id, "month": month, "kind": kind, **dict.fromkeys(HOURS, "[]"), **histograms}
+                for (unit_id, kind), histograms in totals.items()
+            ],
+        )
 
 
 def _replace_rows(model, scope, rows):
@@ -467,26 +512,65 @@ def add_figures(report, scope, plan, today, officials=False, hours_by_unit=False
 
 
 def _add_histograms(report, scope, plan, officials, hours_by_unit):
-    # Months collapse first: one Counter per (unit, kind, official) and histogram, then the breakdowns.
-    merged = defaultdict(Counter)
-    columns = [getattr(QueueRollup, name) for name in HISTOGRAMS]
-    query = select(QueueRollup.unit_id, QueueRollup.kind, QueueRollup.official_id, *columns).where(
-        *_conditions(scope, plan, plan.months)
+    # The hours of the total and the kinds come from the scope unit's subtree totals when nothing
+    # finer is asked for: a province then decodes one row per month and kind, not one per commune.
+    from_totals = scope.unit is not None and not (officials or hours_by_unit or scope.official_id)
+    names = [name for name in HISTOGRAMS if not (from_totals and name in HOURS)]
+    if from_totals:
+        query = select(QueueRollupTotal.kind, *[getattr(QueueRollupTotal, name) for name in HOURS]).where(
+            QueueRollupTotal.unit_id == scope.unit.id, QueueRollupTotal.month.in_(plan.months)
+        )
+        if scope.kind:
+            query = query.where(QueueRollupTotal.kind == scope.kind)
+        rows = ((kind, None, *histograms) for kind, *histograms in db.session.execute(query))
+        _add_decoded(report, _decode(rows, HOURS), officials=False, by_unit=False)
+    query = select(
+        QueueRollup.kind, QueueRollup.unit_id, QueueRollup.official_id, *[getattr(QueueRollup, name) for name in names]
+    ).where(*_conditions(scope, plan, plan.months))
+    rows = (
+        (kind, (unit_id, official_id if officials else 0), *histograms)
+        for kind, unit_id, official_id, *histograms in db.session.execute(query)
     )
-    for unit_id, kind, official_id, *histograms in db.session.execute(query):
-        for name, encoded in zip(HISTOGRAMS, histograms, strict=True):
-            if encoded != "[]":
-                counter = merged[(unit_id, kind, official_id, name)]
-                for value, count in json.loads(encoded):
-                    counter[value] += count
-    for (unit_id, kind, official_id, name), counter in merged.items():
-        targets = [report.total, report.by_kind.setdefault(kind, QueueFigures())]
-        if name.endswith("_days") or hours_by_unit:
-            targets.append(report.by_unit.setdefault(unit_id, QueueFigures()))
-        if officials:
-            targets.append(report.by_official.setdefault(official_id or None, QueueFigures()))
-        for figures in targets:
-            getattr(figures, name).update(counter)
+    _add_decoded(report, _decode(rows, names), officials, hours_by_unit)
+
+
+def _decode(rows, names):
+    """{(kind, key, histogram name): Counter} from rows of (kind, key, *JSON histograms).
+
+    The key is (unit id, official id) for QueueRollup rows, None for subtree totals.
+    """
+    encoded = defaultdict(list)
+    for kind, extra, *histograms in rows:
+        for name, text_ in zip(names, histograms, strict=True):
+            if text_ != "[]":
+                encoded[(kind, extra, name)].append(text_[1:-1])
+    # Decoded once per group: its months' JSON arrays joined into one.
+    decoded = {}
+    for key, parts in encoded.items():
+        counter = decoded[key] = Counter()
+        for value, count in json.loads("[" + ",".join(parts) + "]"):
+            counter[value] += count
+    return decoded
+
+
+def _add_decoded(report, decoded, officials, by_unit):
+    """Add decoded histograms to the total and the breakdowns, each breakdown's sum once."""
+    sums = defaultdict(Counter)
+    for (kind, extra, name), counter in decoded.items():
+        targets = [("kind", kind)]
+        if extra is not None:
+            unit_id, official = extra
+            if name.endswith("_days") or by_unit:
+                targets.append(("unit", unit_id))
+            if officials:
+                targets.append(("official", official or None))
+        for target in targets:
+            sums[(*target, name)].update(counter)
+    breakdowns = {"kind": report.by_kind, "unit": report.by_unit, "official": report.by_official}
+    for (breakdown, key, name), counter in sums.items():
+        getattr(breakdowns[breakdown].setdefault(key, QueueFigures()), name).update(counter)
+        if breakdown == "kind":  # every row has exactly one kind: the kinds add up to the total
+            getattr(report.total, name).update(counter)
 
 
 def backlog(scope, plan):

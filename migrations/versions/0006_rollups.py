@@ -1,7 +1,7 @@
 """rollups: the audit figures of each unit and month (queue: also kind and official), kept up to date
 
 A province's report adds up these rows instead of reading every queue item and notice
-(app/audit/rollups.py).
+(app/audit/rollups.py); queue_rollup_totals holds the hour histograms of each unit's whole subtree.
 The tables start empty: the first report (or `flask audit refresh`) computes them from the items.
 
 Revision ID: 0006
@@ -59,6 +59,16 @@ def upgrade():
         sa.UniqueConstraint('unit_id', 'month', 'kind', 'official_id', name=op.f('uq_queue_rollups_unit_id')),
     )
     op.create_table(
+        'queue_rollup_totals',
+        sa.Column('unit_id', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('kind', sa.String(length=30), nullable=False),
+        sa.Column('first_response_hours', sa.Text(), nullable=False),
+        sa.Column('answer_hours', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['unit_id'], ['administrative_units.id'], name=op.f('fk_queue_rollup_totals_unit_id_administrative_units')),
+        sa.PrimaryKeyConstraint('unit_id', 'month', 'kind', name=op.f('pk_queue_rollup_totals')),
+    )
+    op.create_table(
         'notice_rollups',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('unit_id', sa.Integer(), nullable=False),
@@ -95,4 +105,5 @@ def downgrade():
     op.drop_table('rollup_changes')
     op.drop_table('rollup_months')
     op.drop_table('notice_rollups')
+    op.drop_table('queue_rollup_totals')
     op.drop_table('queue_rollups')

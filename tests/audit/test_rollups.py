@@ -4,6 +4,8 @@ Each test computes a report twice, from the rollups and from the items (`use_rol
 SQL the rollups are built with, over the items directly), and compares every figure.
 """
 
+import json
+from collections import Counter
 from datetime import date, timedelta
 
 import pytest
@@ -11,7 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.audit.figures import HISTOGRAMS
-from app.audit.models import QueueRollup, RollupChange, RollupMonth
+from app.audit.models import QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
 from app.audit.report import compute_figures
 from app.audit.rollups import month_end, plan
 from app.audit.scope import AuditScope, default_period
@@ -55,10 +57,20 @@ def both_ways(scope, today=TODAY, officials=True, hours_by_unit=True):
     return rolled, read
 
 
-def assert_same(scope, today=TODAY, **options):
-    rolled, read = both_ways(scope, today, **options)
-    assert rolled == read
-    return rolled
+# Per official and per unit in hours (commune pages), and neither (province pages: the hours of the
+# total and the kinds then come from the subtree totals, QueueRollupTotal).
+DETAILS = ({"officials": True, "hours_by_unit": True}, {"officials": False, "hours_by_unit": False})
+
+
+def assert_same(scope, today=TODAY):
+    """Assert a scope's figures are the same from the rollups as from the items; return them."""
+    found = []
+    for details in DETAILS:
+        rolled, read = both_ways(scope, today, **details)
+        assert rolled == read, details
+        found.append(rolled)
+    assert found[0]["total"] == found[1]["total"]
+    return found[0]
 
 
 def pending_changes(world):
@@ -101,6 +113,30 @@ def test_the_hand_computed_totals_come_from_the_rollups(world):
     total = report.total
     assert (total.received, total.answered, total.open_now, total.overdue_now) == (10, 5, 4, 3)
     assert total.overdue_age_max == 36  # A6, counted from its missed deadline, not stored as an age
+
+
+def test_subtree_hour_totals_add_up_the_communes(world):
+    compute_figures(scopes(world)["province"], False, False, TODAY)
+    totals = {
+        (row.unit_id, row.month, row.kind): json.loads(row.answer_hours)
+        for row in db.session.scalars(select(QueueRollupTotal))
+    }
+    province = Counter()
+    for (unit_id, _, _), pairs in totals.items():
+        if unit_id in (world.a.id, world.b.id):
+            for value, count in pairs:
+                province[value] += count
+    from_province = Counter()
+    for (unit_id, _, _), pairs in totals.items():
+        if unit_id == world.province.id:
+            for value, count in pairs:
+                from_province[value] += count
+    assert from_province == province
+    months = sorted(month for unit_id, month, _ in totals if unit_id == world.province.id)
+    everything = AuditScope(world.province, months[0], month_end(months[-1]))
+    read = compute_figures(everything, False, False, TODAY, use_rollups=False)
+    assert from_province == read.total.answer_hours
+    assert sum(from_province.values()) >= 5
 
 
 def test_a_period_ending_mid_month_in_the_past_reads_the_items(world):
