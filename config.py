@@ -39,7 +39,7 @@ class Config:
     # A full rebuild: processes analysing notices (one index segment each), and the memory their
     # sort buffers share before postings spill to disk (about 200 bytes per posting, 350 postings a notice).
     SEARCH_REBUILD_PROCESSES = int(os.environ.get("SEARCH_REBUILD_PROCESSES", min(os.cpu_count() or 1, 4)))
-    SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", 4096))
+    SEARCH_REBUILD_MEMORY_MB = int(os.environ.get("SEARCH_REBUILD_MEMORY_MB", 1024))
     PUBLIC_BASE_URL = _public_base_url()
     # Uploads: one attachment at most this many bytes; a request a little more.
     MAX_ATTACHMENT_BYTES = int(os.environ.get("MAX_ATTACHMENT_BYTES", 20 * 1024 * 1024))
