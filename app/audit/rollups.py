@@ -307,10 +307,11 @@ def _refresh_queue(scope, today):
 def _refresh_totals(month, unit_ids):
     """Recompute the month's subtree hour histograms of these units and of all their ancestors."""
     paths = db.session.scalars(select(AdministrativeUnit.path).where(AdministrativeUnit.id.in_(unit_ids))).all()
-    codes = {code for path in paths for code in path.strip("/").split("/")}
+    # A unit's path ("/24/07627/") starts with each of its ancestors' paths ("/24/").
+    prefixes = {path[: end + 1] for path in paths for end, char in enumerate(path) if char == "/" and end}
     targets = dict(
         db.session.execute(
-            select(AdministrativeUnit.path, AdministrativeUnit.id).where(AdministrativeUnit.code.in_(codes))
+            select(AdministrativeUnit.path, AdministrativeUnit.id).where(AdministrativeUnit.path.in_(prefixes))
         ).all()
     )
     roots = [path for path in targets if not any(path != other and path.startswith(other) for other in targets)]
