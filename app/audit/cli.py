@@ -1,6 +1,7 @@
 """flask audit … and flask report … commands."""
 
 import sys
+import time
 
 import click
 from flask.cli import AppGroup
@@ -37,8 +38,6 @@ def verify_command(anchor, batch_size):
 @click.option("--rebuild", is_flag=True, help="Recompute every month, not only those out of date.")
 def refresh_command(rebuild):
     """Bring the precomputed queue figures up to date (run it nightly: deadlines pass at midnight)."""
-    import time
-
     from app.audit.rollups import refresh_all
 
     started = time.perf_counter()

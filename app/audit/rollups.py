@@ -326,11 +326,8 @@ def _refresh_totals(month, unit_ids):
         for name, encoded in zip(HOURS, histograms, strict=True):
             if encoded == "[]":
                 continue
-            pairs = json.loads(encoded)
             for unit_id in above:
-                counter = sums[(unit_id, kind, name)]
-                for value, count in pairs:
-                    counter[value] += count
+                _add_pairs(sums[(unit_id, kind, name)], encoded)
     totals = defaultdict(dict)
     for (unit_id, kind, name), counter in sums.items():
         totals[(unit_id, kind)][name] = json.dumps(sorted(counter.items()))
@@ -535,6 +532,12 @@ def _add_histograms(report, scope, plan, officials, hours_by_unit):
     _add_decoded(report, _decode(rows, names), officials, hours_by_unit)
 
 
+def _add_pairs(counter, encoded):
+    """Add a JSON histogram ("[[value, count], …]") to a Counter."""
+    for value, count in json.loads(encoded):
+        counter[value] += count
+
+
 def _decode(rows, names):
     """{(kind, key, histogram name): Counter} from rows of (kind, key, *JSON histograms).
 
@@ -548,9 +551,7 @@ def _decode(rows, names):
     # Decoded once per group: its months' JSON arrays joined into one.
     decoded = {}
     for key, parts in encoded.items():
-        counter = decoded[key] = Counter()
-        for value, count in json.loads("[" + ",".join(parts) + "]"):
-            counter[value] += count
+        _add_pairs(decoded.setdefault(key, Counter()), "[" + ",".join(parts) + "]")
     return decoded
 
 
@@ -595,7 +596,7 @@ def backlog(scope, plan):
         still_open = (
             count
             for (received, settled), count in counts.items()
-            if received <= label and (settled in (OPEN,) or settled > label)
+            if received <= label and (settled == OPEN or settled > label)
         )
         series.append(sum(still_open))
     return series
@@ -615,6 +616,5 @@ def disclosure(scope, plan, scale):
         for unit_id, delays, *counts in db.session.execute(query):
             figures = by_unit.setdefault(unit_id, DisclosureFigures())
             figures.add_counts(dict(zip(DISCLOSURE_COUNTERS, counts, strict=True)))
-            for value, count in json.loads(delays):
-                figures.delay_days[value] += count
+            _add_pairs(figures.delay_days, delays)
     return by_unit

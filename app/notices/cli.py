@@ -64,7 +64,6 @@ def seed_demo_command(notice_count, feedback_count, seed):
     click.echo(queue_demo.summary(queue, feedback_count))
     if result.notices_created or queue.created:
         refresh_statistics(db.session)
-    if result.notices_created or queue.created:
         # Demo data is bulk-inserted, past the ORM hooks that keep the audit figures' rollups.
         started = time.perf_counter()
         count = refresh_all(rebuild=True)

@@ -33,10 +33,11 @@ CODE_RE = re.compile(CODE_PATTERN)
 
 # Characters that carry no text: soft hyphen, joiners and BOM vanish; a zero-width space is a break.
 _INVISIBLE = {**dict.fromkeys(map(ord, "\u00ad\u200c\u200d\u2060\ufeff"), None), 0x200B: " "}
+_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
 # Letters NFD does not decompose: đ, and ð which legacy font conversions leave for đ.
 _FOLD_LETTERS = str.maketrans({"đ": "d", "ð": "d"})
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_STRAY_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROL_RE = re.compile(f"[{_CONTROLS}]")
+_STRAY_RE = re.compile(f"[{_CONTROLS}{''.join(map(chr, _INVISIBLE))}]")  # either of the above
 
 # Tone placement: the old style puts the tone on the first vowel of a final oa, oe, uy
 # ("hòa", "thủy"), the new style on the second ("hoà", "thuỷ"). Both are common; the

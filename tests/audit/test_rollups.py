@@ -121,16 +121,17 @@ def test_subtree_hour_totals_add_up_the_communes(world):
         (row.unit_id, row.month, row.kind): json.loads(row.answer_hours)
         for row in db.session.scalars(select(QueueRollupTotal))
     }
-    province = Counter()
-    for (unit_id, _, _), pairs in totals.items():
-        if unit_id in (world.a.id, world.b.id):
-            for value, count in pairs:
-                province[value] += count
-    from_province = Counter()
-    for (unit_id, _, _), pairs in totals.items():
-        if unit_id == world.province.id:
-            for value, count in pairs:
-                from_province[value] += count
+
+    def added_up(unit_ids):
+        counter = Counter()
+        for (unit_id, _, _), pairs in totals.items():
+            if unit_id in unit_ids:
+                for value, count in pairs:
+                    counter[value] += count
+        return counter
+
+    province = added_up({world.a.id, world.b.id})
+    from_province = added_up({world.province.id})
     assert from_province == province
     months = sorted(month for unit_id, month, _ in totals if unit_id == world.province.id)
     everything = AuditScope(world.province, months[0], month_end(months[-1]))
