@@ -1,4 +1,19 @@
-"""Công khai: public disclosure and citizen feedback for Vietnamese communes."""
+"""Công khai: public disclosure and citizen feedback for Vietnamese communes.
+
+The packages of app/ form layers; an import only ever points down (tests/test_layers.py checks it):
+
+    app/__init__.py, templating, seeding   the factory: registers everything, imported by nothing
+    api                                     JSON surfaces over the domains' services
+    inspection                              inspectors' figures, rollups, exports, annual report, pages
+    feedback, search                        the citizens' queue; the notices' full-text index
+    notices                                 notices, versions, attachments, QR codes, posters
+    accounts                                units, users, sign-in, permissions
+    core                                    clock, workdays, phones, sanitize, security, database,
+                                            effects (after flush / after commit), ledger (the audit chain)
+
+A lower layer sets off a higher one through a signal (notices.signals), a page part (notices.page_parts)
+or an effect (effects); the higher layer's hooks module connects itself in `register_hooks`.
+"""
 
 import importlib
 import os
@@ -9,7 +24,8 @@ from config import CONFIGS
 
 MODEL_MODULES = (
     "app.accounts.models",
-    "app.audit.models",
+    "app.ledger.models",
+    "app.inspection.models",
     "app.notices.models",
     "app.search.models",
     "app.feedback.models",
@@ -27,7 +43,7 @@ VIEW_MODULES = (
     "app.api.search",
     "app.api.feedback",
     "app.api.deadlines",
-    "app.audit.views",
+    "app.inspection.views",
     "app.api.stats",
 )
 
@@ -47,6 +63,7 @@ def create_app(config_name=None, **overrides):
 
     register_extensions(app)
     register_blueprints(app)
+    register_hooks(app)
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
@@ -79,8 +96,8 @@ def register_extensions(app):
 def register_blueprints(app):
     from app.accounts import blueprint as accounts_blueprint
     from app.api import blueprint as api_blueprint
-    from app.audit import blueprint as audit_blueprint
     from app.feedback import blueprint as feedback_blueprint
+    from app.inspection import blueprint as audit_blueprint
     from app.notices import blueprint as notices_blueprint
     from app.search import blueprint as search_blueprint
 
@@ -93,6 +110,19 @@ def register_blueprints(app):
     app.register_blueprint(feedback_blueprint)
     app.register_blueprint(audit_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+
+
+def register_hooks(app):
+    """Let each higher layer follow the layers below it (signals, page parts, effects)."""
+    from app.effects import init_effects
+    from app.feedback.hooks import register_feedback_hooks
+    from app.inspection.hooks import register_inspection_hooks
+    from app.search.hooks import register_search_hooks
+
+    init_effects(app)
+    register_search_hooks(app)
+    register_feedback_hooks(app)
+    register_inspection_hooks(app)
 
 
 def register_template_helpers(app):
@@ -115,13 +145,15 @@ def register_error_handlers(app):
 
 def register_cli(app):
     from app.accounts.cli import register_account_commands
-    from app.audit.cli import register_audit_commands
     from app.feedback.cli import register_feedback_commands
+    from app.inspection.cli import register_audit_commands
     from app.notices.cli import register_notice_commands
     from app.search.cli import register_search_commands
+    from app.seeding import register_seed_command
 
     register_account_commands(app)
     register_notice_commands(app)
     register_search_commands(app)
     register_audit_commands(app)
     register_feedback_commands(app)
+    register_seed_command(app)

@@ -9,7 +9,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-# Not /audit/: those pages only read (app/audit/views.py), and a province's figures can take seconds
+# Not /audit/: those pages only read (app/inspection/views.py), and a province's figures can take seconds
 # on a large queue; holding the write lock meanwhile would stall every writer and every other inspector.
 STAFF_PATH_PREFIXES = ("/manage/",)
 

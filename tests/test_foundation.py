@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.extensions import db
+from app.ledger.models import AuditEntry
 from app.notices import services
 from tests.factories import make_notice, make_units, make_user
 

@@ -3,9 +3,9 @@
 from sqlalchemy import func, select
 
 from app.accounts.models import User
-from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
+from app.ledger.chain import record
 
 VALID_ROLES = ("official", "leader", "inspector", "admin")
 

@@ -11,10 +11,10 @@ from flask_login import current_user
 
 from app.accounts.models import AdministrativeUnit
 from app.api import blueprint
-from app.audit.forms import FigureFilterForm
-from app.audit.permissions import can_view_official_figures
-from app.audit.report import build_report
 from app.errors import error_response
+from app.inspection.forms import FigureFilterForm
+from app.inspection.permissions import can_view_official_figures
+from app.inspection.report import build_report
 
 
 def _unit_entry(unit, figures, disclosure):

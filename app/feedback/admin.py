@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.audit.services import record
 from app.extensions import db
 from app.feedback import blueprint
 from app.feedback.calendar import load_rules
@@ -21,6 +20,7 @@ from app.feedback.kinds import kind_label
 from app.feedback.manage_forms import ConfirmForm, OverrideForm, RuleForm
 from app.feedback.models import DeadlineRule, HolidayOverride
 from app.feedback.permissions import can_manage_deadline_rules
+from app.ledger.chain import record
 
 MAX_RULE_DAYS = 365
 MAX_REASON_LENGTH = 200

@@ -1,10 +1,10 @@
 """Record what happens to a queue item: state machine, event row and audit entry, together."""
 
-from app.audit.services import record
 from app.clock import utcnow
 from app.extensions import db
 from app.feedback.models import FeedbackEvent
 from app.feedback.states import next_status
+from app.ledger.chain import record
 
 
 def apply_action(item, action, actor=None, body="", is_public=False, data=None):

@@ -16,8 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.audit.models import AuditEntry
-from app.audit.services import record
 from app.clock import LOCAL_TZ, local_today, to_local
 from app.extensions import db
 from app.feedback.calendar import RESOLVE_FROM_ACCEPTANCE, load_calendar, load_rules
@@ -34,6 +32,8 @@ from app.feedback.deadlines import (
 from app.feedback.events import apply_action
 from app.feedback.models import Feedback
 from app.feedback.states import OPEN_STATUSES, next_status
+from app.ledger.chain import record
+from app.ledger.models import AuditEntry
 from app.sanitize import clean_html, html_to_text
 
 COMPLAINT_CIRCUMSTANCES = ("complex", "remote", "complex_remote")

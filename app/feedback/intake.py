@@ -13,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import AdministrativeUnit, User
-from app.audit.services import record
 from app.clock import local_today, to_local, utcnow
 from app.extensions import db
 from app.feedback.calendar import initial_due_dates
@@ -23,6 +22,7 @@ from app.feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
 from app.feedback.photos import store_photo
 from app.feedback.states import OPEN_STATUSES, STATUSES
 from app.feedback.tracking import new_tracking_code, normalise_code
+from app.ledger.chain import record
 
 ANSWERED_STATUSES = frozenset({"answered", "closed"})
 PAUSED_STATUS = "waiting_for_citizen"

@@ -11,11 +11,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app import workdays
-from app.audit.services import record
 from app.clock import local_today, utcnow
 from app.extensions import db
+from app.ledger.chain import record
 from app.notices.models import Attachment, Notice, NoticeVersion
-from app.search.services import notice_changed
+from app.notices.signals import notice_changed
 
 # Fields an official edits; everything else is set by the services.
 EDITABLE_FIELDS = (
@@ -135,7 +135,7 @@ def publish_notice(notice, actor):
     _add_version(notice, actor, reason="")
     db.session.flush()
     record("notice.published", notice, notice.title, {"short_code": notice.short_code}, actor)
-    notice_changed(notice)
+    notice_changed.send(notice)
     return notice
 
 
@@ -151,7 +151,7 @@ def correct_notice(notice, fields, reason, actor):
     version = _add_version(notice, actor, reason.strip())
     db.session.flush()
     record("notice.corrected", notice, reason.strip(), {"version": version.number, "fields": changed}, actor)
-    notice_changed(notice)
+    notice_changed.send(notice)
     return version
 
 
@@ -166,7 +166,7 @@ def withdraw_notice(notice, reason, actor):
     notice.withdrawal_reason = reason.strip()
     db.session.flush()
     record("notice.withdrawn", notice, notice.withdrawal_reason, {}, actor)
-    notice_changed(notice)
+    notice_changed.send(notice)
     return notice
 
 
@@ -201,7 +201,7 @@ def add_attachment(notice, stored, original_name, actor, reason=""):
     if notice.status == "published":
         _add_version(notice, actor, reason.strip())
     record("notice.attachment_added", notice, attachment.original_name, {"sha256": stored.sha256}, actor)
-    notice_changed(notice)
+    notice_changed.send(notice)
     return attachment
 
 
@@ -217,5 +217,5 @@ def remove_attachment(attachment, actor, reason=""):
     if notice.status == "published":
         _add_version(notice, actor, reason.strip())
     record("notice.attachment_removed", notice, attachment.original_name, {"sha256": attachment.sha256}, actor)
-    notice_changed(notice)
+    notice_changed.send(notice)
     return attachment.stored_name

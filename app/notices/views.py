@@ -5,12 +5,11 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.summary import unit_summary
 from app.clock import local_today
 from app.extensions import db
-from app.feedback.handling import public_answers
 from app.notices import blueprint
 from app.notices.models import Attachment, Notice
+from app.notices.page_parts import notice_parts, unit_parts
 from app.notices.permissions import can_view_notice
 from app.notices.public_queries import (
     current_children,
@@ -140,9 +139,8 @@ def list_notices():
 def show_notice(notice_id):
     """Show one notice: summary first, officer's phone, period, attachments, versions, public answers."""
     notice = get_notice(notice_id)
-    questions = public_answers([notice])[notice.id]
     return render_template(
-        "notices/show.html", notice=notice, short_url=notice_short_url(notice), public_questions=questions
+        "notices/show.html", notice=notice, short_url=notice_short_url(notice), **notice_parts(notice)
     )
 
 
@@ -192,5 +190,5 @@ def show_unit(code):
         errors=errors,
         values={name: request.args.get(name, "") for name in FILTER_NAMES},
         url_args={"code": unit.code, **url_args},
-        audit_summary=unit_summary(unit),
+        **unit_parts(unit),
     )

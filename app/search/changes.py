@@ -2,8 +2,9 @@
 
 1. `record_change(notice)` adds a SearchChange row in the caller's transaction: the change
    and the note that the index must follow commit (or roll back) together.
-2. After a commit that recorded changes, the request applies them before it ends
-   (`apply_after_request`), so an official who has just published finds the notice.
+2. After a commit that recorded changes, the request (or command) applies them before it ends
+   (`apply_committed`, an app.effects after-commit effect), so an official who has just
+   published finds the notice.
 3. Every search first applies what this node has not applied yet (a crash between commit
    and indexing, another worker's or another node's changes).
 
@@ -15,12 +16,13 @@ node that has applied up to id N can never later see a committed row below N.
 
 import logging
 
-from flask import current_app, g, has_request_context
-from sqlalchemy import delete, event, func, select, text
-from sqlalchemy.orm import Session, joinedload
+from flask import current_app
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import AdministrativeUnit
 from app.clock import utcnow
+from app.effects import due_after_commit
 from app.extensions import db
 from app.notices.models import Notice
 from app.search.backend import IndexBusy, IndexUnavailable
@@ -31,7 +33,7 @@ log = logging.getLogger(__name__)
 
 # Serialises change-log appends across PostgreSQL sessions until commit (ids in commit order).
 _CHANGE_LOG_LOCK_KEY = 0x636B73  # "cks"
-_SESSION_FLAG = "search_changes"
+EFFECT = "search"  # the after-commit effect that applies the log to this node's index
 APPLY_BATCH = 500
 
 
@@ -42,18 +44,7 @@ def record_change(notice):
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CHANGE_LOG_LOCK_KEY})
     session.add(SearchChange(notice_id=notice.id, created_at=utcnow()))
     session.flush()
-    session.info[_SESSION_FLAG] = True
-
-
-@event.listens_for(Session, "after_commit")
-def _note_committed_changes(session):
-    if session.info.pop(_SESSION_FLAG, False) and has_request_context():
-        g.search_changes_committed = True
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back_changes(session):
-    session.info.pop(_SESSION_FLAG, None)
+    due_after_commit(EFFECT, session)
 
 
 def latest_change_id(session):
@@ -138,14 +129,12 @@ def apply_if_pending(index, timeout, end_transactions=False):
         return 0
 
 
-def apply_after_request(index_factory, timeout):
-    """Teardown hook: apply the changes this request committed (errors are logged, never raised).
+def apply_committed(index_factory, timeout):
+    """After commit: apply the changes the request or command committed (errors are logged, never raised).
 
     The request is over, so its transaction is ended first: this process must never wait
     for the index writer while holding the database.
     """
-    if not g.pop("search_changes_committed", False):
-        return
     try:
         db.session.rollback()
         apply_if_pending(index_factory(), timeout, end_transactions=True)

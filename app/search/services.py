@@ -73,9 +73,9 @@ def notice_changed(notice):
     changes.record_change(notice)
 
 
-def apply_after_request(_error=None):
-    """Teardown hook: index what this request committed, before the response is finished."""
-    changes.apply_after_request(get_index, REQUEST_APPLY_TIMEOUT)
+def apply_committed():
+    """After commit: index what this request or command committed, before it ends."""
+    changes.apply_committed(get_index, REQUEST_APPLY_TIMEOUT)
 
 
 def apply_pending(timeout=SEARCH_APPLY_TIMEOUT):

@@ -13,11 +13,6 @@ SEARCH_ARGS = ("q", "unit", "category", "status", "from", "to", "sort")
 CLEARED_FILTERS = {"unit": None, "category": None, "status": None, "from": None, "to": None}
 
 
-@blueprint.teardown_app_request
-def _apply_committed_changes(error):
-    services.apply_after_request(error)
-
-
 def _unit_choices(current):
     """Units offered in the filter: the chosen unit's ancestors, itself and its children."""
     base = current

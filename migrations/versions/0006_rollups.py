@@ -1,7 +1,7 @@
 """rollups: the audit figures of each unit and month (queue: also kind and official), kept up to date
 
 A province's report adds up these rows instead of reading every queue item and notice
-(app/audit/rollups.py); queue_rollup_totals holds the hour histograms of each unit's whole subtree.
+(app/inspection/rollups.py); queue_rollup_totals holds the hour histograms of each unit's whole subtree.
 The tables start empty: the first report (or `flask audit refresh`) computes them from the items.
 
 Revision ID: 0006

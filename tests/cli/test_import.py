@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from app.audit.models import AuditEntry
 from app.clock import local_today
 from app.extensions import db
+from app.ledger.models import AuditEntry
 from app.notices.models import Notice, NoticeVersion
 from tests.cli.conftest import jsonl, notice_line
 from tests.factories import make_units

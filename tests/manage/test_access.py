@@ -5,8 +5,8 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.accounts.models import User
-from app.audit.models import AuditEntry
 from app.extensions import db
+from app.ledger.models import AuditEntry
 from app.notices.models import Attachment, Notice, NoticeVersion
 from tests.factories import PASSWORD, make_notice, make_units, make_user
 from tests.manage.conftest import attach_pdf, csrf_token, form_data, pdf_bytes, upload

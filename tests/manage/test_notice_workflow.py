@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEntry
 from app.clock import local_today
 from app.extensions import db
+from app.ledger.models import AuditEntry
 from app.notices import services
 from app.notices.models import Attachment, Notice, NoticeVersion
 from tests.factories import make_notice, make_user

@@ -6,12 +6,12 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEntry
 from app.extensions import db
 from app.feedback import handling
 from app.feedback.intake import attach_photos
 from app.feedback.models import FeedbackEvent
 from app.feedback.photos import clean_photo
+from app.ledger.models import AuditEntry
 from tests.feedback.handling.conftest import CITIZEN, make_item
 
 ACTIONS = [

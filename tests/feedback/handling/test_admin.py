@@ -4,12 +4,12 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.extensions import db
 from app.feedback import handling
 from app.feedback.admin import remove_override, set_override
 from app.feedback.deadlines import CALENDAR_DAYS, Rule
 from app.feedback.models import DeadlineRule, Feedback, HolidayOverride
+from app.ledger.models import AuditEntry
 from tests.feedback.handling.conftest import make_item
 
 

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.clock import local_today
 from app.extensions import db
 from app.feedback import handling
@@ -20,6 +19,7 @@ from app.feedback.deadlines import (
 )
 from app.feedback.models import FeedbackEvent
 from app.feedback.states import IllegalTransition
+from app.ledger.models import AuditEntry
 from tests.feedback.handling.conftest import local_noon, make_item, make_notice
 
 

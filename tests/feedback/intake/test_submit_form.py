@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from app.audit.models import AuditEntry
 from app.extensions import db
 from app.feedback.models import FeedbackEvent
+from app.ledger.models import AuditEntry
 from tests.factories import make_notice
 from tests.feedback.intake.conftest import (
     ADDRESS,

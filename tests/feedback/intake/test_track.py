@@ -5,12 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEntry
 from app.clock import utcnow
 from app.extensions import db
 from app.feedback import intake
 from app.feedback.events import apply_action
 from app.feedback.models import Feedback, FeedbackEvent
+from app.ledger.models import AuditEntry
 from tests.feedback.intake.conftest import (
     ADDRESS,
     EMAIL,

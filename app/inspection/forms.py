@@ -10,10 +10,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.scope import MAX_PERIOD_DAYS, AuditScope, default_period
 from app.clock import local_today
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.states import STATUSES
+from app.inspection.scope import MAX_PERIOD_DAYS, AuditScope, default_period
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 _DATE_MESSAGE = _l("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")

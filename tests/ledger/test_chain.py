@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import delete, func, insert, select, text, update
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.models import AuditEntry
-from app.audit.services import GENESIS_HASH, entry_digest, record
-from app.audit.verification import UNEXPECTED_GENESIS, verify_chain
 from app.clock import utcnow
 from app.extensions import db
+from app.ledger.chain import GENESIS_HASH, entry_digest, record
+from app.ledger.models import AuditEntry
+from app.ledger.verification import UNEXPECTED_GENESIS, verify_chain
 from tests.factories import make_units
 
 ENTRIES = 6

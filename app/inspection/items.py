@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.audit.figures import CLOCK_RUNNING, first_missed_deadline, item_conditions, overdue_condition
 from app.clock import local_today, to_local
 from app.extensions import db
 from app.feedback.deadlines import working_days_between
 from app.feedback.models import Feedback, FeedbackEvent
+from app.inspection.figures import CLOCK_RUNNING, first_missed_deadline, item_conditions, overdue_condition
 
 LIST_LOADING = (joinedload(Feedback.unit), joinedload(Feedback.assigned_to), joinedload(Feedback.forwarded_from))
 
@@ -78,7 +78,7 @@ def _hours(start, end):
 
 
 def timeliness(item, calendar, today=None):
-    """Judge one item as the figures do (see app/audit/definitions.py)."""
+    """Judge one item as the figures do (see app/inspection/definitions.py)."""
     today = today or local_today()
     received_day = _local_date(item.received_at)
     acknowledged = item.acknowledged_at or item.first_response_at

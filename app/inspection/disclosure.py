@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, case, func, literal_column, select
 
-from app.audit.figures import percentile, rate
-from app.audit.sqlcalendar import date_days
 from app.extensions import db
+from app.inspection.figures import percentile, rate
+from app.inspection.sqlcalendar import date_days
 from app.notices.models import Notice, NoticeVersion
 
 DISCLOSURE_WORKING_DAYS = 3

@@ -10,11 +10,17 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import AdministrativeUnit, User
-from app.audit import blueprint
-from app.audit import permissions as audit_permissions
-from app.audit.charts import overview_charts
-from app.audit.definitions import DEFINITIONS
-from app.audit.exports import (
+from app.errors import error_response
+from app.extensions import db
+from app.feedback.calendar import load_calendar
+from app.feedback.kinds import FEEDBACK_KINDS
+from app.feedback.manage import ACTION_LABELS
+from app.feedback.states import STATUSES
+from app.inspection import blueprint
+from app.inspection import permissions as audit_permissions
+from app.inspection.charts import overview_charts
+from app.inspection.definitions import DEFINITIONS
+from app.inspection.exports import (
     annual_report_filename,
     figures_csv_response,
     figures_xlsx_response,
@@ -23,11 +29,10 @@ from app.audit.exports import (
     write_annual_report,
     xlsx_response,
 )
-from app.audit.forms import AnnualReportForm, FigureFilterForm, ItemFilterForm, LogFilterForm
-from app.audit.items import item_list_query, item_with_history, overdue_items_query, timeliness
-from app.audit.log import covers_every_unit, log_entries_query
-from app.audit.models import AuditEntry
-from app.audit.permissions import (
+from app.inspection.forms import AnnualReportForm, FigureFilterForm, ItemFilterForm, LogFilterForm
+from app.inspection.items import item_list_query, item_with_history, overdue_items_query, timeliness
+from app.inspection.log import covers_every_unit, log_entries_query
+from app.inspection.permissions import (
     can_export_figures,
     can_use_audit_area,
     can_view_audit_figures,
@@ -35,14 +40,9 @@ from app.audit.permissions import (
     can_view_audit_log,
     can_view_official_figures,
 )
-from app.audit.report import build_report
-from app.audit.verification import anchor_of, verify_chain
-from app.errors import error_response
-from app.extensions import db
-from app.feedback.calendar import load_calendar
-from app.feedback.kinds import FEEDBACK_KINDS
-from app.feedback.manage import ACTION_LABELS
-from app.feedback.states import STATUSES
+from app.inspection.report import build_report
+from app.ledger.models import AuditEntry
+from app.ledger.verification import anchor_of, verify_chain
 from app.notices.queries import page_number, paginate
 
 ITEMS_PER_PAGE = 50

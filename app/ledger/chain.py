@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import select, text
 
-from app.audit.models import AuditEntry
 from app.clock import utcnow
 from app.extensions import db
+from app.ledger.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
 # Any constant: serialises chain appends across PostgreSQL sessions until commit.

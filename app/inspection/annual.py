@@ -7,16 +7,16 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, not_, or_, select
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.disclosure import DisclosureFigures
-from app.audit.exports import definition_rows, disclosure_columns, figure_columns, item_rows
-from app.audit.figures import QueueFigures, acknowledged_moment, overdue_condition
-from app.audit.items import item_list_query
-from app.audit.report import build_report
-from app.audit.scope import AuditScope
-from app.audit.sqlcalendar import on_or_before_local_day
 from app.clock import format_datetime, local_today, utcnow
 from app.extensions import db
 from app.feedback.models import Feedback
+from app.inspection.disclosure import DisclosureFigures
+from app.inspection.exports import definition_rows, disclosure_columns, figure_columns, item_rows
+from app.inspection.figures import QueueFigures, acknowledged_moment, overdue_condition
+from app.inspection.items import item_list_query
+from app.inspection.report import build_report
+from app.inspection.scope import AuditScope
+from app.inspection.sqlcalendar import on_or_before_local_day
 
 COMMUNE_KINDS = ("commune", "ward", "special_zone")
 

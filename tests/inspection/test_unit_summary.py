@@ -9,8 +9,8 @@ from flask_babel import force_locale
 from app.clock import local_today
 from app.feedback.calendar import load_calendar
 from app.feedback.deadlines import working_days_between
-from tests.audit.conftest import SUBMITTER, local, make_item, section, text_of
 from tests.factories import make_notice, make_user
+from tests.inspection.conftest import SUBMITTER, local, make_item, section, text_of
 
 
 def days_ago(days, hour=9):

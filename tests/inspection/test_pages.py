@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.models import AuditEntry
-from app.audit.services import record
 from app.clock import local_today
 from app.extensions import db
 from app.feedback.models import HolidayOverride
-from tests.audit.conftest import (
+from app.ledger.chain import record
+from app.ledger.models import AuditEntry
+from tests.factories import make_user
+from tests.inspection.conftest import (
     QUERY,
     SUBMITTER,
     SUBMITTER_TRACES,
@@ -30,7 +31,6 @@ from tests.audit.conftest import (
     text_of,
     with_submitter,
 )
-from tests.factories import make_user
 
 # Route patterns filled from the world: {A}/{B} unit codes, {oa}/{ob} officials, {a1}/{b1} items.
 OWN_ROUTES = [

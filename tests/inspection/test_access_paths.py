@@ -2,10 +2,10 @@
 
 from dataclasses import replace
 
-from app.audit import report as report_module
-from app.audit.figures import count_rows, forwarded_out_rows, histogram_rows, prefer_table_scan
-from app.audit.report import backlog_series, build_report, workday_scale
-from tests.audit.conftest import TODAY
+from app.inspection import report as report_module
+from app.inspection.figures import count_rows, forwarded_out_rows, histogram_rows, prefer_table_scan
+from app.inspection.report import backlog_series, build_report, workday_scale
+from tests.inspection.conftest import TODAY
 
 
 def _as_set(rows):

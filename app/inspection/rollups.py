@@ -18,20 +18,24 @@ deadlines still pending once a day; `flask audit refresh` does it ahead of time 
 """
 
 import hashlib
-import itertools
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import holidays
-from sqlalchemy import and_, case, delete, event, func, inspect, literal_column, or_, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, delete, func, inspect, literal_column, or_, select, text
 
 from app.accounts.models import AdministrativeUnit
-from app.audit.disclosure import COUNTERS as DISCLOSURE_COUNTERS
-from app.audit.disclosure import DisclosureFigures, disclosure_by_unit
-from app.audit.figures import (
+from app.clock import local_today, to_local, utcnow
+from app.database import write_transactions
+from app.effects import transaction_memo
+from app.extensions import db
+from app.feedback.models import Feedback, HolidayOverride
+from app.feedback.states import OPEN_STATUSES
+from app.inspection.disclosure import COUNTERS as DISCLOSURE_COUNTERS
+from app.inspection.disclosure import DisclosureFigures, disclosure_by_unit
+from app.inspection.figures import (
     CLOCK_RUNNING,
     COUNTERS,
     HISTOGRAMS,
@@ -45,14 +49,9 @@ from app.audit.figures import (
     overdue_condition,
     workday_scale,
 )
-from app.audit.models import NoticeRollup, QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
-from app.audit.scope import AuditScope, month_start, next_month
-from app.audit.sqlcalendar import EPOCH, date_days, epoch_ms, local_day
-from app.clock import local_today, to_local, utcnow
-from app.database import write_transactions
-from app.extensions import db
-from app.feedback.models import Feedback, HolidayOverride
-from app.feedback.states import OPEN_STATUSES
+from app.inspection.models import NoticeRollup, QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
+from app.inspection.scope import AuditScope, month_start, next_month
+from app.inspection.sqlcalendar import EPOCH, date_days, epoch_ms, local_day
 from app.notices.models import Notice, NoticeVersion
 
 ADVISORY_LOCK = 7_270_301  # PostgreSQL: one refresher at a time (SQLite's BEGIN IMMEDIATE does the same)
@@ -110,25 +109,19 @@ def _marks(instance):
     return set()
 
 
-@event.listens_for(Session, "after_flush")
-def _mark_changes(session, flush_context):
+def mark_changes(session, instances):
+    """effects.on_flush handler: write a RollupChange for each unit and month the flush touched."""
     marks = set()
-    for instance in itertools.chain(session.new, session.dirty, session.deleted):
+    for instance in instances:
         if isinstance(instance, (Feedback, Notice, NoticeVersion)):
             marks |= _marks(instance)
     # One mark per source, unit and month in a transaction, however many flushes it makes.
-    marked = session.info.setdefault("rollup_marks", set())
+    marked = transaction_memo(session, "rollup_marks")
     marks -= marked
     if marks:
         rows = [{"source": source, "unit_id": unit, "month": month} for source, unit, month in sorted(marks)]
         session.connection().execute(RollupChange.__table__.insert(), rows)
         marked |= marks
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_marks(session, *args):
-    session.info.pop("rollup_marks", None)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from app.audit.definitions import DEFINITIONS
-from app.audit.items import timeliness
 from app.clock import format_datetime, local_today
 from app.extensions import db
 from app.feedback.calendar import load_calendar
 from app.feedback.kinds import kind_label
 from app.feedback.states import STATUSES
+from app.inspection.definitions import DEFINITIONS
+from app.inspection.items import timeliness
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STREAM_BATCH = 1000
@@ -256,7 +256,7 @@ def annual_report_filename(unit, year):
 
 def write_annual_report(stream, unit, year):
     """Write the annual report of `unit` for `year`; return a one-line summary."""
-    from app.audit.annual import annual_sheets
+    from app.inspection.annual import annual_sheets
 
     sheets, summary = annual_sheets(unit, year)
     write_sheets(stream, sheets)

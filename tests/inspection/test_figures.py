@@ -1,4 +1,4 @@
-"""The figures of the hand-computed data set (tests/audit/conftest.py), worked out on paper.
+"""The figures of the hand-computed data set (tests/inspection/conftest.py), worked out on paper.
 
 Working days per item (receipt → first response / → answer), with 7 April and 30 April–2 May off and
 Saturday 26 April worked:
@@ -13,10 +13,10 @@ from datetime import date
 
 import pytest
 
-from app.audit.figures import percentile
-from app.audit.report import build_report
-from app.audit.scope import AuditScope
-from tests.audit.conftest import TODAY
+from app.inspection.figures import percentile
+from app.inspection.report import build_report
+from app.inspection.scope import AuditScope
+from tests.inspection.conftest import TODAY
 
 
 @pytest.fixture

@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 from werkzeug.http import parse_options_header
 
-from app.audit.definitions import DEFINITIONS
-from app.audit.exports import XLSX_TYPE
 from app.clock import local_today
 from app.extensions import db
-from tests.audit.conftest import QUERY, SUBMITTER_TRACES, with_submitter
+from app.inspection.definitions import DEFINITIONS
+from app.inspection.exports import XLSX_TYPE
+from tests.inspection.conftest import QUERY, SUBMITTER_TRACES, with_submitter
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 TIMESTAMP_HEADINGS = [

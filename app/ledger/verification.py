@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from app.audit.models import AuditEntry
-from app.audit.services import GENESIS_HASH, entry_digest
 from app.extensions import db
+from app.ledger.chain import GENESIS_HASH, entry_digest
+from app.ledger.models import AuditEntry
 
 # Kinds of break, in the order the checks run.
 MISSING_GENESIS = "missing_genesis"  # the first entry is not linked to the genesis hash

@@ -11,9 +11,13 @@ from flask import current_app
 from sqlalchemy import and_, case, func, literal_column, not_, or_, select
 
 from app.accounts.models import AdministrativeUnit, User
-from app.audit import rollups
-from app.audit.disclosure import DisclosureFigures, disclosure_by_unit
-from app.audit.figures import (
+from app.clock import local_today, utcnow
+from app.extensions import db
+from app.feedback.models import Feedback
+from app.feedback.states import OPEN_STATUSES
+from app.inspection import rollups
+from app.inspection.disclosure import DisclosureFigures, disclosure_by_unit
+from app.inspection.figures import (
     HISTOGRAMS,
     QueueFigures,
     bucket_index,
@@ -25,10 +29,6 @@ from app.audit.figures import (
     without_jit,
     workday_scale,
 )
-from app.clock import local_today, utcnow
-from app.extensions import db
-from app.feedback.models import Feedback
-from app.feedback.states import OPEN_STATUSES
 
 DEFAULT_RANKING_MIN_ITEMS = 10
 # Response-time distribution bars, in working days: (first, last) inclusive; None = no upper bound.
@@ -227,7 +227,7 @@ def build_report(scope, officials=False, hours_by_unit=False, today=None, cached
 def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
     """The SQL part of a report: every figure, without the units, officials and ranking (plain data only).
 
-    Whole months come from the rollups (app/audit/rollups.py), a period's partial first month from the
+    Whole months come from the rollups (app/inspection/rollups.py), a period's partial first month from the
     items themselves; periods the rollups cannot serve (ending in the past, mid-month) read the items,
     as does `use_rollups=False` (the same figures, the slow way).
     """

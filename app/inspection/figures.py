@@ -19,7 +19,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-from app.audit.sqlcalendar import (
+from app.extensions import db
+from app.feedback.calendar import load_calendar
+from app.feedback.models import Feedback, FeedbackEvent
+from app.feedback.states import OPEN_STATUSES
+from app.inspection.sqlcalendar import (
     WorkdayScale,
     date_days,
     day_number,
@@ -28,10 +32,6 @@ from app.audit.sqlcalendar import (
     on_or_before_local_day,
     whole_hours,
 )
-from app.extensions import db
-from app.feedback.calendar import load_calendar
-from app.feedback.models import Feedback, FeedbackEvent
-from app.feedback.states import OPEN_STATUSES
 
 # The statutory clock runs in these statuses (waiting_for_citizen pauses it).
 CLOCK_RUNNING = ("received", "accepted", "reopened")

@@ -11,11 +11,11 @@ from datetime import date
 
 from flask import current_app
 
-from app.audit.disclosure import DisclosureFigures
-from app.audit.figures import QueueFigures
-from app.audit.report import compute_figures
-from app.audit.scope import AuditScope, default_period
 from app.clock import local_today
+from app.inspection.disclosure import DisclosureFigures
+from app.inspection.figures import QueueFigures
+from app.inspection.report import compute_figures
+from app.inspection.scope import AuditScope, default_period
 
 DEFAULT_CACHE_SECONDS = 600
 MAX_CACHED_UNITS = 1024

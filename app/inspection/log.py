@@ -6,10 +6,10 @@ from sqlalchemy import String, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import AdministrativeUnit, User
-from app.audit.models import AuditEntry
-from app.audit.scope import local_midnight_utc
 from app.extensions import db
 from app.feedback.models import Feedback
+from app.inspection.scope import local_midnight_utc
+from app.ledger.models import AuditEntry
 from app.notices.models import Notice
 
 # Rules every unit's deadlines follow: their changes concern every inspector.

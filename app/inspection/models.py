@@ -1,46 +1,19 @@
-"""The append-only, hash-chained audit log."""
+"""Inspectors' precomputed figures: monthly rollups per unit, kind and official, and their change log."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.extensions import db
 from app.types import UTCDateTime
 
-if TYPE_CHECKING:
-    from app.accounts.models import User
-
-
-class AuditEntry(db.Model):
-    """One state change by anyone; `entry_hash` covers this row and the previous hash."""
-
-    __tablename__ = "audit_entries"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    action: Mapped[str] = mapped_column(String(60), index=True)
-    object_type: Mapped[str] = mapped_column(String(40))
-    object_id: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(Text, default="")
-    data: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Unique: two entries claiming the same predecessor would fork the chain.
-    previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
-
-    actor: Mapped["User | None"] = relationship("User")
-
-    def __repr__(self):
-        return f"<AuditEntry {self.id} {self.action} {self.object_type}:{self.object_id}>"
-
 
 class QueueRollup(db.Model):
     """The queue figures of the items one unit received in one local month, of one kind and official.
 
-    Maintained by app/audit/rollups.py from the feedback table, so that a province's report adds up
+    Maintained by app/inspection/rollups.py from the feedback table, so that a province's report adds up
     a few thousand of these rows instead of reading a million items. Counters are those of
     `figures.counter_columns` as of `QueueRollupMonth.as_of`; histograms are JSON lists of
     [value, count] pairs; `settled_months` is [["YYYY-MM", count], …] of the items answered or closed.

@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from app.audit.verification import DEFAULT_BATCH_SIZE, anchor_of, verify_chain
+from app.ledger.verification import DEFAULT_BATCH_SIZE, anchor_of, verify_chain
 
 audit_cli = AppGroup("audit", help="Check the tamper-evident audit log; refresh the queue figures.")
 report_cli = AppGroup("report", help="Inspectors' reports.")
@@ -38,7 +38,7 @@ def verify_command(anchor, batch_size):
 @click.option("--rebuild", is_flag=True, help="Recompute every month, not only those out of date.")
 def refresh_command(rebuild):
     """Bring the precomputed queue figures up to date (run it nightly: deadlines pass at midnight)."""
-    from app.audit.rollups import refresh_all
+    from app.inspection.rollups import refresh_all
 
     started = time.perf_counter()
     count = refresh_all(rebuild=rebuild)
@@ -57,7 +57,7 @@ def refresh_command(rebuild):
 def annual_report_command(year, unit_code, output):
     """Write the annual report (one XLSX: figures per commune, overdue items, ranking)."""
     from app.accounts.models import AdministrativeUnit
-    from app.audit.exports import annual_report_filename, write_annual_report
+    from app.inspection.exports import annual_report_filename, write_annual_report
 
     unit = AdministrativeUnit.by_code(unit_code)
     if unit is None:

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from app.api.stats import stats_payload
-from app.audit.report import build_report
-from app.audit.scope import AuditScope
 from app.clock import local_today
-from tests.audit.conftest import PERIOD, QUERY, SUBMITTER_TRACES, with_submitter
+from app.inspection.report import build_report
+from app.inspection.scope import AuditScope
 from tests.factories import make_user
+from tests.inspection.conftest import PERIOD, QUERY, SUBMITTER_TRACES, with_submitter
 
 STATS = "/api/v1/stats?unit=24&" + QUERY
 KIND_ERROR = "Loại hồ sơ phải là một trong: question, petition, information_request, complaint, denunciation."

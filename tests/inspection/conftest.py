@@ -12,10 +12,10 @@ from html import unescape
 
 import pytest
 
-from app.audit.scope import AuditScope
 from app.clock import LOCAL_TZ
 from app.extensions import db
 from app.feedback.models import Feedback, FeedbackEvent
+from app.inspection.scope import AuditScope
 from app.notices import services as notice_services
 from tests.factories import PASSWORD, make_notice, make_unit, make_units, make_user
 
