@@ -11,7 +11,7 @@ from app.clock import format_datetime, local_today, utcnow
 from app.extensions import db
 from app.feedback.models import Feedback
 from app.inspection.disclosure import DisclosureFigures
-from app.inspection.exports import definition_rows, disclosure_columns, figure_columns, item_rows
+from app.inspection.exports import definition_rows, disclosure_columns, figure_columns, item_rows, write_sheets
 from app.inspection.figures import QueueFigures, acknowledged_moment, overdue_condition
 from app.inspection.items import item_list_query
 from app.inspection.report import build_report
@@ -135,3 +135,14 @@ def annual_sheets(unit, year):
         f"{len(report.ranking)} units ranked (minimum {report.ranking_min_items} items)"
     )
     return sheets, summary
+
+
+def annual_report_filename(unit, year):
+    return f"bao-cao-nam-{year}-{unit.code}.xlsx"
+
+
+def write_annual_report(stream, unit, year):
+    """Write the annual report of `unit` for `year`; return a one-line summary."""
+    sheets, summary = annual_sheets(unit, year)
+    write_sheets(stream, sheets)
+    return summary

@@ -57,7 +57,7 @@ def refresh_command(rebuild):
 def annual_report_command(year, unit_code, output):
     """Write the annual report (one XLSX: figures per commune, overdue items, ranking)."""
     from app.accounts.models import AdministrativeUnit
-    from app.inspection.exports import annual_report_filename, write_annual_report
+    from app.inspection.annual import annual_report_filename, write_annual_report
 
     unit = AdministrativeUnit.by_code(unit_code)
     if unit is None:

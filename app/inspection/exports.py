@@ -248,16 +248,3 @@ def definition_rows():
     yield [_("Số liệu"), _("Cách tính")]
     for definition in DEFINITIONS:
         yield [str(definition.label), str(definition.text)]
-
-
-def annual_report_filename(unit, year):
-    return f"bao-cao-nam-{year}-{unit.code}.xlsx"
-
-
-def write_annual_report(stream, unit, year):
-    """Write the annual report of `unit` for `year`; return a one-line summary."""
-    from app.inspection.annual import annual_sheets
-
-    sheets, summary = annual_sheets(unit, year)
-    write_sheets(stream, sheets)
-    return summary

@@ -18,15 +18,14 @@ from app.feedback.manage import ACTION_LABELS
 from app.feedback.states import STATUSES
 from app.inspection import blueprint
 from app.inspection import permissions as audit_permissions
+from app.inspection.annual import annual_report_filename, write_annual_report
 from app.inspection.charts import overview_charts
 from app.inspection.definitions import DEFINITIONS
 from app.inspection.exports import (
-    annual_report_filename,
     figures_csv_response,
     figures_xlsx_response,
     items_csv_response,
     items_xlsx_response,
-    write_annual_report,
     xlsx_response,
 )
 from app.inspection.forms import AnnualReportForm, FigureFilterForm, ItemFilterForm, LogFilterForm
