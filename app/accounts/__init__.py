@@ -1,4 +1,4 @@
-"""Accounts: administrative units, users, sign-in."""
+"""Accounts (layer: accounts, just above the core): administrative units, users, sign-in, permissions."""
 
 from flask import Blueprint
 

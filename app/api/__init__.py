@@ -1,4 +1,4 @@
-"""JSON API v1: the same data and rules as the pages."""
+"""JSON API v1 (layer: api, above every domain): the same data and rules as the pages."""
 
 from flask import Blueprint, request
 

@@ -1,4 +1,7 @@
-"""Search: Vietnamese full-text search over notices, behind a small interface."""
+"""Search (layer: beside feedback, above notices): Vietnamese full-text search behind a small interface.
+
+`hooks` connects it to notices.signals.notice_changed and to the after-commit effects at start-up.
+"""
 
 from flask import Blueprint
 
