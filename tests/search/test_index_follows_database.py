@@ -13,8 +13,8 @@ from app.extensions import db
 from app.notices import services as notice_services
 from app.notices.models import Notice
 from app.search import services
-from app.search.backend import forget_searchers
 from app.search.models import SearchChange
+from app.search.searchers import forget_searchers
 from tests.factories import PASSWORD, make_notice, make_units, make_user, notice_fields
 from tests.search.conftest import indexed_ids
 

@@ -77,9 +77,9 @@ def publish_then_die(database_url, index_dir, unit_code):
 
 
 def apply_then_die(database_url, index_dir, after):
-    from app.search import backend, services
+    from app.search import services, writing
 
-    original = backend.Batch.update
+    original = writing.Batch.update
     written = {"count": 0}
 
     def update_then_die(self, document):
@@ -88,7 +88,7 @@ def apply_then_die(database_url, index_dir, after):
         if written["count"] >= int(after):
             _die()
 
-    backend.Batch.update = update_then_die
+    writing.Batch.update = update_then_die
     app = _app(database_url, index_dir)
     with app.app_context():
         services.sync()
