@@ -1,13 +1,11 @@
-"""What the HTTP benchmarks share: the work folder, flask commands, gunicorn, the client and the table.
+"""The set-up every benchmark shares: options, the work folder and database, flask commands, gunicorn.
 
-Imported by notice_pages.py and audit.py (run as scripts, so this folder is on sys.path).
-Loopback only: the server binds 127.0.0.1 and the client talks to nothing else.
+Imported by notice_pages.py, audit.py, feedback_load.py, search.py and _load.py (run as scripts, so this
+folder is on sys.path). Loopback only: the server binds 127.0.0.1.
 """
 
 import http.client
 import os
-import platform
-import queue
 import re
 import secrets
 import shutil
@@ -16,40 +14,57 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
-from dataclasses import dataclass, field
+from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-BASE_HEADERS = {"User-Agent": "congkhai-benchmark", "Accept-Encoding": "identity", "Connection": "keep-alive"}
 
 
-@dataclass
-class Target:
-    name: str
-    make_path: object  # rng -> path
-    headers: dict = field(default_factory=dict)  # extra request headers (a session cookie, say)
-
-
-@dataclass
-class Measurement:
-    latencies: list = field(default_factory=list)  # seconds, every answered request
-    sizes: list = field(default_factory=list)
-    errors: Counter = field(default_factory=Counter)  # status code or exception name -> count
-    wall: float = 0.0
-
-    @property
-    def requests(self):
-        return len(self.latencies) + sum(count for key, count in self.errors.items() if isinstance(key, str))
+# --- options -----------------------------------------------------------------------------------------
 
 
 def check_at_least_one(parser, args, names):
     for name in names:
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+
+
+def add_load_options(parser, *, requests, concurrency, warmup, timeout, concurrency_note=""):
+    """Add the options of a benchmark that serves the app with gunicorn and measures it (`_load.measure`)."""
+    parser.add_argument(
+        "--requests", type=int, default=requests, help=f"measured requests per target (default {requests})"
+    )
+    parser.add_argument(
+        "--concurrency", type=int, default=concurrency, help=f"client threads (default {concurrency}{concurrency_note})"
+    )
+    add_server_options(parser)
+    parser.add_argument(
+        "--warmup", type=int, default=warmup, help=f"unmeasured requests per target first (default {warmup})"
+    )
+    parser.add_argument(
+        "--database-url",
+        help="database to use (default: a SQLite file in the temporary directory, recreated unless --reuse)",
+    )
+    parser.add_argument("--timeout", type=float, default=timeout, help="seconds before a request counts as failed")
+    parser.add_argument(
+        "--keep-rate-limits", action="store_true", help="leave Flask-Limiter on (default: off, as one client IP)"
+    )
+
+
+def add_server_options(parser, prefix=""):
+    """Add --workers and --threads, the shape of the gunicorn `Server` starts."""
+    parser.add_argument("--workers", type=int, default=2, help=f"{prefix}gunicorn workers (default 2)")
+    parser.add_argument(
+        "--threads", type=int, default=1, help=f"{prefix}threads per worker; >1 uses gthread (default 1)"
+    )
+
+
+# --- the work folder and the database ---------------------------------------------------------------
 
 
 def sqlalchemy_url(url):
@@ -60,22 +75,34 @@ def sqlalchemy_url(url):
     return url
 
 
-def prepare_workdir(database_url, sqlite_folder, reuse):
+def prepare_workdir(
+    database_url,
+    sqlite_folder,
+    reuse,
+    *,
+    parent="congkhai-bench",
+    database_prefix="",
+    database_file="bench.db",
+    clear_database_folder=False,
+):
     """Choose the database URL and the folder for attachments, the search index and the server log.
 
-    Without a database URL: a SQLite file in `$TMPDIR/congkhai-bench/<sqlite_folder>/`, deleted first
-    unless `reuse`. With one, the folder is named after the server and database and nothing is dropped.
+    Without a database URL: the SQLite file `database_file` in `$TMPDIR/<parent>/<sqlite_folder>/`,
+    deleted first unless `reuse`. With one, the folder is `<database_prefix><server-and-database>` and
+    nothing is dropped from the database; the folder is deleted first only if `clear_database_folder`.
     """
-    base = Path(tempfile.gettempdir()) / "congkhai-bench"
+    base = Path(tempfile.gettempdir()) / parent
     if database_url:
         slug = re.sub(r"[^A-Za-z0-9]+", "-", database_url.split("@")[-1]).strip("-")
-        workdir = base / slug
+        workdir = base / f"{database_prefix}{slug}"
         url = database_url
+        fresh = clear_database_folder
     else:
         workdir = base / sqlite_folder
-        if workdir.exists() and not reuse:
-            shutil.rmtree(workdir)  # our own temporary folder: a fresh database each run
-        url = f"sqlite:///{workdir / 'bench.db'}"
+        url = f"sqlite:///{workdir / database_file}"
+        fresh = not reuse
+    if fresh and workdir.exists():
+        shutil.rmtree(workdir)  # our own temporary folder
     workdir.mkdir(parents=True, exist_ok=True)
     return url, workdir
 
@@ -85,7 +112,31 @@ def database_label(url):
     return url.split("://")[0] if "@" not in url else url.split("://")[0] + "://…@" + url.split("@")[-1]
 
 
-def server_env(url, workdir, args, port):
+@contextmanager
+def connection_to(url, write=False):
+    """A connection to the benchmark's database (in a transaction committed at the end if `write`), then disposed."""
+    engine = create_engine(sqlalchemy_url(url))
+    try:
+        with engine.begin() if write else engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def count_rows(url, *tables):
+    """Return the number of rows of each table, or None if the schema is not there."""
+    try:
+        with connection_to(url) as connection:
+            counts = [text(f"SELECT count(*) FROM {table}") for table in tables]  # noqa: S608  (our own names)
+            return tuple(connection.execute(count).scalar() for count in counts)
+    except SQLAlchemyError:
+        return None
+
+
+# --- flask commands and gunicorn ---------------------------------------------------------------------
+
+
+def server_env(url, workdir, port, keep_rate_limits=False):
     env = dict(os.environ)
     env.update(
         {
@@ -95,15 +146,15 @@ def server_env(url, workdir, args, port):
             "FLASK_CONFIG": "production",
             "SECRET_KEY": secrets.token_hex(32),
             "PUBLIC_BASE_URL": f"http://{HOST}:{port}",
-            "RATELIMIT_ENABLED": "true" if args.keep_rate_limits else "false",
+            "RATELIMIT_ENABLED": "true" if keep_rate_limits else "false",  # one client IP sends everything
             "PYTHONUNBUFFERED": "1",
         }
     )
     return env
 
 
-def run_flask(env, *arguments):
-    """Run a flask command, echoing its output; return (seconds, output)."""
+def run_flask(env, *arguments, quiet=False):
+    """Run a flask command, echoing its output (only on failure if `quiet`); return (seconds, output)."""
     command = [sys.executable, "-m", "flask", "--app", "app", *arguments]
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -112,8 +163,11 @@ def run_flask(env, *arguments):
     lines = []
     for line in process.stdout:
         lines.append(line)
-        print(f"    {line.rstrip()}", flush=True)
+        if not quiet:
+            print(f"    {line.rstrip()}", flush=True)
     if process.wait() != 0:
+        if quiet:
+            sys.stderr.write("".join(lines))
         raise SystemExit(f"flask {' '.join(arguments)} failed with exit status {process.returncode}")
     return time.perf_counter() - started, "".join(lines)
 
@@ -125,24 +179,13 @@ def free_port():
 
 
 class Server:
-    """gunicorn in its own process group, stopped with SIGTERM (then SIGKILL) whatever happens."""
+    """gunicorn in its own process group, the way `make run` starts it; stopped with SIGTERM (then SIGKILL)."""
 
     def __init__(self, env, port, args, log_path):
         self.port = port
         self.log_path = log_path
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--workers",
-            str(args.workers),
-            "--bind",
-            f"{HOST}:{port}",
-            "--timeout",
-            "120",
-            "--graceful-timeout",
-            "10",
-        ]
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"{HOST}:{port}"]
+        command += ["--timeout", "120", "--graceful-timeout", "10"]
         if args.threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(args.threads)]
         command.append("app:create_app()")
@@ -151,14 +194,14 @@ class Server:
             command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
         )
 
-    def wait_ready(self, timeout=60):
+    def wait_ready(self, path="/", timeout=60):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited with status {self.process.returncode}; see {self.log_path}")
             try:
                 connection = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                connection.request("GET", "/")
+                connection.request("GET", path)
                 connection.getresponse().read()
                 connection.close()
                 return
@@ -177,118 +220,43 @@ class Server:
         self._log.close()
 
 
-def fire(port, paths, concurrency, timeout, headers=None):
-    """Request every path with `concurrency` threads, each on its own keep-alive connection."""
-    work = queue.SimpleQueue()
-    for path in paths:
-        work.put(path)
-    measurement = Measurement()
-    lock = threading.Lock()
-    headers = {**BASE_HEADERS, **(headers or {})}
-
-    def worker():
-        connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
-        latencies, sizes, errors = [], [], Counter()
-        while True:
-            try:
-                path = work.get_nowait()
-            except queue.Empty:
-                break
-            started = time.perf_counter()
-            try:
-                connection.request("GET", path, headers=headers)
-                response = connection.getresponse()
-                body = response.read()
-            except (OSError, http.client.HTTPException) as error:
-                errors[type(error).__name__] += 1
-                connection.close()  # reconnects on the next request
-                continue
-            latencies.append(time.perf_counter() - started)
-            sizes.append(len(body))
-            if not 200 <= response.status < 300:
-                errors[response.status] += 1
-            if response.will_close:
-                connection.close()
-        connection.close()
-        with lock:
-            measurement.latencies.extend(latencies)
-            measurement.sizes.extend(sizes)
-            measurement.errors.update(errors)
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    measurement.wall = time.perf_counter() - started
-    return measurement
+def stop_on_sigterm():
+    """Turn SIGTERM into SystemExit, so that a killed run still ends in its `finally` (which stops gunicorn)."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
-def measure(port, targets, args, rng, results):
-    """Warm every target up, then measure each in turn, appending (name, Measurement) to `results`.
+# --- the database of a gunicorn benchmark -----------------------------------------------------------
 
-    Appending as it goes keeps the targets already measured when Ctrl-C stops the run.
+
+def start_benchmark(args, sqlite_folder, **settings):
+    """Choose the database, the work folder and a free port; print which; return (url, workdir, port, env).
+
+    `settings` are extra environment variables for the flask commands and gunicorn.
     """
-    for target in targets:
-        paths = [target.make_path(rng) for _ in range(args.warmup)]
-        fire(port, paths, args.concurrency, args.timeout, target.headers)
-    for target in targets:
-        paths = [target.make_path(rng) for _ in range(args.requests)]
-        results.append((target.name, fire(port, paths, args.concurrency, args.timeout, target.headers)))
-    return results
+    url, workdir = prepare_workdir(args.database_url, sqlite_folder, args.reuse)
+    port = free_port()
+    env = server_env(url, workdir, port, args.keep_rate_limits)
+    env.update(settings)
+    print(f"Database: {database_label(url)}  ({workdir})")
+    return url, workdir, port, env
 
 
-def percentile(sorted_values, fraction):
-    """Nearest-rank percentile of an already sorted list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, round(fraction * len(sorted_values) + 0.5))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
+def migrate_and_seed(url, env, args, wanted, seed_arguments, parts):
+    """Migrate, then run `flask seed-demo` unless --reuse finds enough rows already; return whether it seeded.
 
-
-def print_table(results):
-    header = ("target", "requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "mean bytes")
-    rows = []
-    for name, measurement in results:
-        latencies = sorted(measurement.latencies)
-        errors = sum(measurement.errors.values())
-        rate = measurement.requests / measurement.wall if measurement.wall else 0.0
-        mean_size = sum(measurement.sizes) / len(measurement.sizes) if measurement.sizes else 0
-        rows.append(
-            (
-                name,
-                f"{measurement.requests}",
-                f"{errors}",
-                f"{rate:.1f}",
-                f"{percentile(latencies, 0.50) * 1000:.1f}",
-                f"{percentile(latencies, 0.95) * 1000:.1f}",
-                f"{percentile(latencies, 0.99) * 1000:.1f}",
-                f"{mean_size:,.0f}",
-            )
-        )
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-    for number, row in enumerate([header, *rows]):
-        cells = [row[0].ljust(widths[0])] + [cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True)]
-        print("  ".join(cells))
-        if number == 0:
-            print("  ".join("-" * width for width in widths))
-    failing = [(name, measurement.errors) for name, measurement in results if measurement.errors]
-    if failing:
-        print("\nErrors (non-2xx status or exception: count):")
-        for name, errors in failing:
-            print(f"  {name}: " + ", ".join(f"{key}: {count}" for key, count in errors.most_common()))
-
-
-def git_revision():
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def machine_line():
-    """Commit, Python and CPU count, for the line above a table."""
-    return f"commit {git_revision()}; Python {platform.python_version()}; {os.cpu_count()} CPUs"
+    `wanted` maps a table to (what its rows are called, how many are wanted); `parts` holds (regular
+    expression, phrase) pairs: each phrase is formatted with the groups of its match in the seeder's output.
+    """
+    print("Migrating: flask db upgrade")
+    run_flask(env, "db", "upgrade")
+    existing = count_rows(url, *wanted)
+    if args.reuse and existing and all(have >= want for have, (_, want) in zip(existing, wanted.values(), strict=True)):
+        found = ", ".join(f"{have:,} {label}" for have, (label, _) in zip(existing, wanted.values(), strict=True))
+        print(f"Reusing the database: {found}, no seeding")
+        return False
+    command = ["seed-demo", *seed_arguments, "--seed", str(args.seed)]
+    print(f"Seeding: flask {' '.join(command)}")
+    seconds, output = run_flask(env, *command)
+    found = [phrase.format(*match.groups()) for pattern, phrase in parts if (match := re.search(pattern, output))]
+    print(f"Seeding took {seconds:.1f} s in all" + (f" ({'; '.join(found)})" if found else ""))
+    return True

@@ -19,7 +19,6 @@ import argparse
 import http.client
 import random
 import re
-import signal
 import sys
 from datetime import date, datetime, timedelta
 from http.cookies import SimpleCookie
@@ -27,42 +26,36 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from _common import (
-    BASE_HEADERS,
     HOST,
-    Server,
-    Target,
+    add_load_options,
     check_at_least_one,
-    database_label,
-    free_port,
-    machine_line,
-    measure,
-    prepare_workdir,
-    print_table,
+    connection_to,
+    count_rows,
+    migrate_and_seed,
     run_flask,
-    server_env,
-    sqlalchemy_url,
+    start_benchmark,
 )
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import SQLAlchemyError
+from _load import BASE_HEADERS, Target, print_report, serve_and_measure
+from sqlalchemy import text
 
 PROVINCE = "24"  # Bắc Ninh: the demo data's province, the inspector's unit
 INSPECTOR = ("thanhtra.bacninh", "congkhai-demo")  # app.notices.demo.DEMO_USERS, DEMO_PASSWORD
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+SEEDING_PARTS = (
+    (r"Created ([\d,]+) notices in ([\d.]+) s", "notices: {1} s for {0}"),
+    (r"Audit figures: ([\d,]+) unit-months computed in ([\d.]+) s", "audit rollups: {1} s for {0} unit-months"),
+    (r"Search index rebuilt in ([\d.]+) s", "search index rebuild: {0} s"),
+    (r"Created ([\d,]+) queue items in ([\d.]+) s", "queue: {1} s for {0} items"),
+)
+
+
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notices", type=int, default=100_000, help="notices to seed (default 100000)")
     parser.add_argument("--feedback", type=int, default=1_000_000, help="queue items to seed (default 1000000)")
-    parser.add_argument("--requests", type=int, default=100, help="measured requests per target (default 100)")
-    parser.add_argument("--concurrency", type=int, default=2, help="client threads (default 2, one per worker)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker; >1 uses gthread (default 1)")
-    parser.add_argument("--warmup", type=int, default=4, help="unmeasured requests per target first (default 4)")
-    parser.add_argument(
-        "--database-url",
-        help="database to use (default: a SQLite file in the temporary directory, recreated unless --reuse)",
-    )
+    add_load_options(parser, requests=100, concurrency=2, warmup=4, timeout=120.0, concurrency_note=", one per worker")
     parser.add_argument(
         "--reuse", action="store_true", help="skip seeding if the database already has N notices and M queue items"
     )
@@ -73,56 +66,18 @@ def parse_args(argv=None):
         help="serve with AUDIT_REPORT_CACHE_SECONDS=0 and AUDIT_PUBLIC_SUMMARY_SECONDS=0: every request computes",
     )
     parser.add_argument("--seed", type=int, default=2026, help="seed for the demo data (default 2026)")
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a request counts as failed")
-    parser.add_argument(
-        "--keep-rate-limits", action="store_true", help="leave Flask-Limiter on (default: off, as one client IP)"
-    )
     args = parser.parse_args(argv)
     check_at_least_one(parser, args, ("notices", "feedback", "requests", "concurrency", "workers", "threads"))
     return args
 
 
-def count_rows(url):
-    """Return (notices, queue items), or None if the schema is not there."""
-    engine = create_engine(sqlalchemy_url(url))
-    try:
-        with engine.connect() as connection:
-            notices = connection.execute(text("SELECT count(*) FROM notices")).scalar()
-            items = connection.execute(text("SELECT count(*) FROM feedback")).scalar()
-            return notices, items
-    except SQLAlchemyError:
-        return None
-    finally:
-        engine.dispose()
-
-
 def prepare_database(url, env, args):
-    print("Migrating: flask db upgrade")
-    run_flask(env, "db", "upgrade")
-    existing = count_rows(url)
-    if args.reuse and existing is not None and existing[0] >= args.notices and existing[1] >= args.feedback:
-        print(f"Reusing the database: {existing[0]:,} notices, {existing[1]:,} queue items, no seeding")
+    wanted = {"notices": ("notices", args.notices), "feedback": ("queue items", args.feedback)}
+    seed_arguments = ("--notices", str(args.notices), "--feedback", str(args.feedback))
+    if not migrate_and_seed(url, env, args, wanted, seed_arguments, SEEDING_PARTS):
         # Rollups missing (a database seeded before they existed) or out of date since: computed here.
         seconds, _ = run_flask(env, "audit", "refresh")
         print(f"Bringing the audit rollups up to date took {seconds:.1f} s")
-        return
-    command = ["seed-demo", "--notices", str(args.notices), "--feedback", str(args.feedback), "--seed", str(args.seed)]
-    print(f"Seeding: flask {' '.join(command)}")
-    seconds, output = run_flask(env, *command)
-    parts = []
-    notices = re.search(r"Created ([\d,]+) notices in ([\d.]+) s", output)
-    if notices:
-        parts.append(f"notices: {notices.group(2)} s for {notices.group(1)}")
-    rolled = re.search(r"Audit figures: ([\d,]+) unit-months computed in ([\d.]+) s", output)
-    if rolled:
-        parts.append(f"audit rollups: {rolled.group(2)} s for {rolled.group(1)} unit-months")
-    rebuilt = re.search(r"Search index rebuilt in ([\d.]+) s", output)
-    if rebuilt:
-        parts.append(f"search index rebuild: {rebuilt.group(1)} s")
-    items = re.search(r"Created ([\d,]+) queue items in ([\d.]+) s", output)
-    if items:
-        parts.append(f"queue: {items.group(2)} s for {items.group(1)} items")
-    print(f"Seeding took {seconds:.1f} s in all" + (f" ({'; '.join(parts)})" if parts else ""))
 
 
 def sample_data(url, commune):
@@ -133,15 +88,11 @@ def sample_data(url, commune):
         {where}
         GROUP BY u.code, u.name ORDER BY items DESC, u.code LIMIT 1
     """
-    engine = create_engine(sqlalchemy_url(url))
-    try:
-        with engine.connect() as connection:
-            if commune:
-                row = connection.execute(text(query.format(where="WHERE u.code = :code")), {"code": commune}).first()
-            else:
-                row = connection.execute(text(query.format(where=""))).first()
-    finally:
-        engine.dispose()
+    with connection_to(url) as connection:
+        if commune:
+            row = connection.execute(text(query.format(where="WHERE u.code = :code")), {"code": commune}).first()
+        else:
+            row = connection.execute(text(query.format(where=""))).first()
     if row is None:
         raise SystemExit(f"no queue items for commune {commune}" if commune else "the database has no queue items")
     return tuple(row)
@@ -203,18 +154,14 @@ def sign_in(port, username, password, timeout):
 
 def expire_pending_months(url, today):
     """Make the rollups whose pending deadlines pass by tomorrow out of date, as the next day would."""
-    engine = create_engine(sqlalchemy_url(url))
-    try:
-        with engine.begin() as connection:
-            return connection.execute(
-                text(
-                    "UPDATE rollup_months SET valid_until = :yesterday "
-                    "WHERE valid_until IS NOT NULL AND valid_until <= :today"
-                ),
-                {"yesterday": today - timedelta(days=1), "today": today},
-            ).rowcount
-    finally:
-        engine.dispose()
+    with connection_to(url, write=True) as connection:
+        return connection.execute(
+            text(
+                "UPDATE rollup_months SET valid_until = :yesterday "
+                "WHERE valid_until IS NOT NULL AND valid_until <= :today"
+            ),
+            {"yesterday": today - timedelta(days=1), "today": today},
+        ).rowcount
 
 
 def nightly_refresh(url, env, today):
@@ -239,44 +186,26 @@ def build_targets(commune, year, cookie):
 
 def main(argv=None):
     args = parse_args(argv)
-    url, workdir = prepare_workdir(args.database_url, f"audit-sqlite-{args.notices}-{args.feedback}", args.reuse)
-    port = free_port()
-    env = server_env(url, workdir, args, port)
-    if args.no_cache:
-        env.update({"AUDIT_REPORT_CACHE_SECONDS": "0", "AUDIT_PUBLIC_SUMMARY_SECONDS": "0"})
-    print(f"Database: {database_label(url)}  ({workdir})")
+    no_cache = {"AUDIT_REPORT_CACHE_SECONDS": "0", "AUDIT_PUBLIC_SUMMARY_SECONDS": "0"} if args.no_cache else {}
+    url, workdir, port, env = start_benchmark(args, f"audit-sqlite-{args.notices}-{args.feedback}", **no_cache)
     prepare_database(url, env, args)
-    notices, items = count_rows(url)
+    notices, items = count_rows(url, "notices", "feedback")
     commune, commune_name, commune_items = sample_data(url, args.commune)
     today = datetime.now(LOCAL_TZ).date()
     year = one_year(today)
-    rng = random.Random(args.seed)
 
-    # Ctrl-C and kill both end in the finally below, which stops gunicorn.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    server = Server(env, port, args, workdir / "gunicorn.log")
-    results = []
-    try:
-        server.wait_ready()
+    def signed_in_targets(port):
         cookie = sign_in(port, *INSPECTOR, args.timeout)
-        print(f"\nSigned in as {INSPECTOR[0]} through /login (the audit targets send its session cookie)")
-        print(
-            f"gunicorn on {HOST}:{port}: {args.workers} workers × {args.threads} thread(s); client: "
-            f"{args.concurrency} threads, {args.requests} requests per target after {args.warmup} warm-up requests; "
-            + ("report caches off (--no-cache)" if args.no_cache else "report caches as configured")
-        )
-        measure(port, build_targets(commune, year, cookie), args, rng, results)
-    except KeyboardInterrupt:
-        print("\nInterrupted; stopping gunicorn.")
-    finally:
-        server.stop()
+        print(f"Signed in as {INSPECTOR[0]} through /login (the audit targets send its session cookie)")
+        return build_targets(commune, year, cookie)
+
+    caches = "report caches off (--no-cache)" if args.no_cache else "report caches as configured"
+    results = serve_and_measure(
+        env, port, args, workdir / "gunicorn.log", random.Random(args.seed), signed_in_targets, f"; {caches}"
+    )
     nightly_refresh(url, env, today)
-    if results:
-        print(
-            f"\n{notices:,} notices, {items:,} queue items; commune {commune} ({commune_name}, "
-            f"{commune_items:,} items); 1 year = {year[0]}..{year[1]}; {machine_line()}\n"
-        )
-        print_table(results)
+    what = f"{notices:,} notices, {items:,} queue items; commune {commune} ({commune_name}, {commune_items:,} items)"
+    print_report(results, f"{what}; 1 year = {year[0]}..{year[1]}")
     return 0
 
 

@@ -22,26 +22,24 @@ import argparse
 import http.client
 import ipaddress
 import json
-import os
-import queue
 import random
-import re
-import secrets
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import tempfile
 import threading
-import time
-from collections import Counter
-from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlsplit
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+from _common import (
+    HOST,
+    Server,
+    add_server_options,
+    database_label,
+    free_port,
+    prepare_workdir,
+    run_flask,
+    server_env,
+    stop_on_sigterm,
+)
+from _load import latency_cells, percentile, print_rows, send_all
+
 MAX_SUBMISSIONS = 200_000
 MAX_CONCURRENCY = 256
 KINDS = ("question", "petition", "information_request", "complaint", "denunciation")
@@ -60,24 +58,6 @@ TEXTS = (
 )
 
 
-@dataclass
-class Phase:
-    """What one phase measured: latencies of answered requests, and failures by cause."""
-
-    latencies: list = field(default_factory=list)
-    errors: Counter = field(default_factory=Counter)  # status code or exception name -> count
-    samples: list = field(default_factory=list)  # a few failing bodies, to show what went wrong
-    wall: float = 0.0
-
-    @property
-    def requests(self):
-        return len(self.latencies) + sum(count for key, count in self.errors.items() if isinstance(key, str))
-
-    @property
-    def error_count(self):
-        return sum(self.errors.values())
-
-
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="server to test (loopback only)")
@@ -90,8 +70,7 @@ def parse_args(argv=None):
         "--database-url",
         help="with --start: the database (default: a fresh SQLite file in the temporary directory)",
     )
-    parser.add_argument("--workers", type=int, default=2, help="with --start: gunicorn workers (default 2)")
-    parser.add_argument("--threads", type=int, default=1, help="with --start: threads per worker (default 1)")
+    add_server_options(parser, prefix="with --start: ")
     args = parser.parse_args(argv)
     if not 1 <= args.submissions <= MAX_SUBMISSIONS:
         parser.error(f"--submissions must be between 1 and {MAX_SUBMISSIONS}")
@@ -117,104 +96,6 @@ def loopback_address(base_url):
     if not is_loopback:
         raise SystemExit(f"refusing {base_url}: the load test only talks to this machine (127.0.0.1, localhost)")
     return host, parts.port or 80
-
-
-# --- our own server ---------------------------------------------------------------------------------
-
-
-def sqlalchemy_free_url(url):
-    """Hide the password of a database URL for printing."""
-    return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:…@", url)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
-
-
-def prepare_workdir(args):
-    base = Path(tempfile.gettempdir()) / "congkhai-feedback-load"
-    if args.database_url:
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", args.database_url.split("@")[-1]).strip("-")
-        workdir = base / slug
-        if workdir.exists():
-            shutil.rmtree(workdir)
-        workdir.mkdir(parents=True)
-        return args.database_url, workdir
-    workdir = base / "sqlite"
-    if workdir.exists():
-        shutil.rmtree(workdir)  # our own temporary folder: a fresh database each run
-    workdir.mkdir(parents=True)
-    return f"sqlite:///{workdir / 'load.db'}", workdir
-
-
-def server_env(url, workdir, port):
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": url,
-            "NOTICES_DIR": str(workdir / "notices"),
-            "SEARCH_INDEX_DIR": str(workdir / "search_index"),
-            "FLASK_CONFIG": "production",
-            "SESSION_COOKIE_SECURE": "false",
-            "SECRET_KEY": secrets.token_hex(32),
-            "PUBLIC_BASE_URL": f"http://{HOST}:{port}",
-            "RATELIMIT_ENABLED": "false",  # one client IP sends everything
-            "PYTHONUNBUFFERED": "1",
-        }
-    )
-    return env
-
-
-def run_flask(env, *arguments):
-    command = [sys.executable, "-m", "flask", "--app", "app", *arguments]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"flask {' '.join(arguments)} failed with exit status {result.returncode}")
-    return result.stdout
-
-
-class Server:
-    """gunicorn in its own process group, the way `make run` starts it; stopped whatever happens."""
-
-    def __init__(self, env, port, args, log_path):
-        self.port = port
-        self.log_path = log_path
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"{HOST}:{port}"]
-        if args.threads > 1:
-            command += ["--worker-class", "gthread", "--threads", str(args.threads)]
-        command += ["--timeout", "120", "--graceful-timeout", "10", "app:create_app()"]
-        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-    def wait_ready(self, timeout=60):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with status {self.process.returncode}; see {self.log_path}")
-            try:
-                connection = http.client.HTTPConnection(HOST, self.port, timeout=5)
-                connection.request("GET", "/api/v1/units?parent=24")
-                connection.getresponse().read()
-                connection.close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        raise SystemExit(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._log.close()
 
 
 # --- the client -------------------------------------------------------------------------------------
@@ -264,99 +145,20 @@ def make_submission(number, seed, communes):
 
 
 def run_phase(host, port, jobs, concurrency, timeout, handle):
-    """Run every job with `concurrency` threads, each on its own keep-alive connection.
-
-    A job is (method, path, body or None, context); `handle(status, body, context)` returns None when the
-    answer is right, or a short reason when it is not (counted as an error).
-    """
-    work = queue.SimpleQueue()
-    for job in jobs:
-        work.put(job)
-    phase = Phase()
-    lock = threading.Lock()
+    """Run every job (method, path, JSON body or None, context) and check each answer with `handle`."""
     headers = {"User-Agent": "congkhai-feedback-load", "Accept": "application/json", "Connection": "keep-alive"}
-
-    def worker():
-        connection = http.client.HTTPConnection(host, port, timeout=timeout)
-        latencies, errors, samples = [], Counter(), []
-        while True:
-            try:
-                method, path, body, context = work.get_nowait()
-            except queue.Empty:
-                break
-            request_headers = dict(headers)
-            encoded = None
-            if body is not None:
-                encoded = json.dumps(body, ensure_ascii=False).encode("utf-8")
-                request_headers["Content-Type"] = "application/json"
-            started = time.perf_counter()
-            try:
-                connection.request(method, path, body=encoded, headers=request_headers)
-                response = connection.getresponse()
-                answer = response.read()
-            except (OSError, http.client.HTTPException) as error:
-                errors[type(error).__name__] += 1
-                connection.close()  # reconnects on the next request
-                continue
-            latencies.append(time.perf_counter() - started)
-            problem = handle(response.status, answer, context)
-            if problem is not None:
-                errors[problem] += 1
-                if len(samples) < 3:
-                    samples.append(f"{method} {path} → {response.status}: {answer[:200].decode('utf-8', 'replace')}")
-            if response.will_close:
-                connection.close()
-        connection.close()
-        with lock:
-            phase.latencies.extend(latencies)
-            phase.errors.update(errors)
-            phase.samples.extend(samples[: max(0, 5 - len(phase.samples))])
-
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    phase.wall = time.perf_counter() - started
-    return phase
-
-
-def percentile(sorted_values, fraction):
-    """Nearest-rank percentile of an already sorted list."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, round(fraction * len(sorted_values) + 0.5))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
+    return send_all(host, port, jobs, concurrency, timeout, headers, handle)
 
 
 def print_table(rows):
     header = ("phase", "requests", "errors", "lost", "req/s", "p50 ms", "p95 ms", "p99 ms", "wall s")
     lines = []
     for name, phase, lost in rows:
-        latencies = sorted(phase.latencies)
         rate = phase.requests / phase.wall if phase.wall else 0.0
-        lines.append(
-            (
-                name,
-                f"{phase.requests}",
-                f"{phase.error_count}",
-                "-" if lost is None else f"{lost}",
-                f"{rate:.1f}",
-                f"{percentile(latencies, 0.50) * 1000:.1f}",
-                f"{percentile(latencies, 0.95) * 1000:.1f}",
-                f"{percentile(latencies, 0.99) * 1000:.1f}",
-                f"{phase.wall:.1f}",
-            )
-        )
-    widths = [max(len(line[column]) for line in [header, *lines]) for column in range(len(header))]
-    for number, line in enumerate([header, *lines]):
-        cells = [line[0].ljust(widths[0])] + [
-            cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)
-        ]
-        print("  ".join(cells))
-        if number == 0:
-            print("  ".join("-" * width for width in widths))
+        lost_cell = "-" if lost is None else f"{lost}"
+        cells = (f"{phase.requests}", f"{phase.error_count}", lost_cell, f"{rate:.1f}", *latency_cells(phase.latencies))
+        lines.append((name, *cells, f"{phase.wall:.1f}"))
+    print_rows(header, lines)
 
 
 def load_test(host, port, args):
@@ -418,14 +220,23 @@ def main(argv=None):
     args = parse_args(argv)
     server = None
     if args.start:
-        url, workdir = prepare_workdir(args)
+        # A fresh folder every run, whatever the database (the script never keeps one between runs).
+        url, workdir = prepare_workdir(
+            args.database_url,
+            "sqlite",
+            False,
+            parent="congkhai-feedback-load",
+            database_file="load.db",
+            clear_database_folder=True,
+        )
         port = free_port()
         env = server_env(url, workdir, port)
-        print(f"Database: {sqlalchemy_free_url(url)}  ({workdir})")
+        env["SESSION_COOKIE_SECURE"] = "false"
+        print(f"Database: {database_label(url)}  ({workdir})")
         print("Preparing: flask db upgrade; flask units load", flush=True)
-        run_flask(env, "db", "upgrade")
-        run_flask(env, "units", "load")
-        signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+        run_flask(env, "db", "upgrade", quiet=True)
+        run_flask(env, "units", "load", quiet=True)
+        stop_on_sigterm()
         server = Server(env, port, args, workdir / "gunicorn.log")
         host = HOST
         print(f"gunicorn on {HOST}:{port}: {args.workers} workers × {args.threads} thread(s), rate limits off")
@@ -434,7 +245,7 @@ def main(argv=None):
         print(f"Server: {args.base_url} (started elsewhere; run it with RATELIMIT_ENABLED=false)")
     try:
         if server is not None:
-            server.wait_ready()
+            server.wait_ready("/api/v1/units?parent=24")
         submit, lookup, returned, lost = load_test(host, port, args)
     except KeyboardInterrupt:
         print("\nInterrupted.")
@@ -449,7 +260,7 @@ def main(argv=None):
     )
     print()
     print(f"submissions: {args.submissions}  accepted (201): {returned}  errors: {submit.error_count}  lost: {lost}")
-    p95 = percentile(sorted(submit.latencies), 0.95) * 1000
+    p95 = percentile(submit.latencies, 0.95) * 1000
     print(f"throughput: {submit.requests / submit.wall:.1f} submissions/s  p95: {p95:.1f} ms")
     for name, phase in (("submit", submit), ("resolve", lookup)):
         if phase.errors:

@@ -31,21 +31,20 @@ With --database-url nothing is ever dropped: seeding tops the notices up to N.
 
 import argparse
 import os
-import platform
 import re
 import secrets
 import shutil
 import statistics
 import string
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
+from _common import ROOT, check_at_least_one, database_label, prepare_workdir
+from _load import machine_line, percentile
+
 sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
@@ -84,29 +83,11 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", action="store_true", help="keep the temporary folder; seed only if short of N")
     parser.add_argument("--seed", type=int, default=demo.DEFAULT_SEED, help="seed of the demo data")
     args = parser.parse_args(argv)
-    for name in ("notices", "repeat", "publishes"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
+    check_at_least_one(parser, args, ("notices", "repeat", "publishes"))
     return args
 
 
 # --- set-up ------------------------------------------------------------------------------------
-
-
-def prepare_workdir(args):
-    """Return (database URL, work folder) in $TMPDIR/congkhai-bench/, never the repository's folders."""
-    base = Path(tempfile.gettempdir()) / "congkhai-bench"
-    if args.database_url:
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", args.database_url.split("@")[-1]).strip("-")
-        workdir = base / f"search-{slug}"
-        url = args.database_url
-    else:
-        workdir = base / f"search-{args.notices}"
-        if workdir.exists() and not args.reuse:
-            shutil.rmtree(workdir)  # our own temporary folder: a fresh database every run
-        url = f"sqlite:///{workdir / 'bench.db'}"
-    workdir.mkdir(parents=True, exist_ok=True)
-    return url, workdir
 
 
 def make_app(url, workdir, index_name):
@@ -166,15 +147,6 @@ def copy_index(source_root, target_root):
 
 
 # --- latency of the search API -----------------------------------------------------------------
-
-
-def percentile(values, fraction):
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(1, round(fraction * len(ordered) + 0.5))
-    return ordered[min(rank, len(ordered)) - 1]
 
 
 def search_url(query, filtered, page):
@@ -343,15 +315,6 @@ def print_publish(label, rounds):
 # --- report ------------------------------------------------------------------------------------
 
 
-def git_revision():
-    try:
-        return subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
 def load_line():
     try:
         return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -395,10 +358,9 @@ def print_targets(notices, rebuild_seconds, by_shape, publish_max):
 
 def main(argv=None):
     args = parse_args(argv)
-    url, workdir = prepare_workdir(args)
-    label = url if "@" not in url else url.split("://")[0] + "://…@" + url.split("@")[-1]
-    print(f"Database: {label}  (work folder {workdir})")
-    print(f"commit {git_revision()}; Python {platform.python_version()}; {os.cpu_count()} CPUs; {load_line()} at start")
+    url, workdir = prepare_workdir(args.database_url, f"search-{args.notices}", args.reuse, database_prefix="search-")
+    print(f"Database: {database_label(url)}  (work folder {workdir})")
+    print(f"{machine_line()}; {load_line()} at start")
     node = make_app(url, workdir, "search_index")
     with node.app_context():
         seed(args)
