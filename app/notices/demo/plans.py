@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from app.accounts.units import REORGANISATION_DAY
 from app.clock import LOCAL_TZ
 from app.glossary import NOTICE_CATEGORIES
-from app.notices.demo.texts import OPINION_CATEGORIES, WITHDRAWAL_REASONS, write_notice
+from app.notices.demo.texts import ADDENDA, OPINION_CATEGORIES, WITHDRAWAL_REASONS, write_notice
 from app.notices.services import EDITABLE_FIELDS, SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, snapshot
 from app.workdays import add_working_days, is_working_day
 
@@ -160,13 +160,7 @@ def _correct_reference(rng, fields, commune, text):
 
 
 def _correct_addendum(rng, fields, commune, text):
-    addition = rng.choice(
-        (
-            "Bổ sung danh sách các hộ còn thiếu trong bản niêm yết trước.",
-            "Bổ sung bản đồ vị trí khu đất tại nhà văn hóa thôn.",
-            "Bổ sung thời gian tổ công tác tiếp công dân vào sáng thứ Bảy.",
-        )
-    )
+    addition = rng.choice(ADDENDA)
     fields["body_html"] += f"\n<p><strong>Bổ sung:</strong> {addition}</p>"
     return addition
 

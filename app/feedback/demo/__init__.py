@@ -22,6 +22,21 @@ from app.clock import LOCAL_TZ, local_today, to_local, utcnow
 from app.extensions import db
 from app.feedback.calendar import load_calendar, seed_default_rules
 from app.feedback.deadlines import DENUNCIATION_EXTENSION, RESOLVE
+from app.feedback.demo.texts import (
+    AGENCIES,
+    ANSWERS,
+    CITIZEN_TEXTS,
+    EXTENSION_REASONS,
+    FORWARD_REASONS,
+    PUBLIC_QUESTIONS,
+    QUESTIONS,
+    RATING_COMMENTS,
+    REJECT_REASONS,
+    REOPEN_REASONS,
+    REQUESTS,
+    SUPPLIED,
+    fill,
+)
 from app.feedback.handling import load_rule_book, replay_clock
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.models import Feedback, FeedbackEvent
@@ -36,104 +51,6 @@ BATCH_SIZE = 5000
 HISTORY_DAYS = 548
 KIND_WEIGHTS = {"question": 34, "petition": 36, "information_request": 8, "complaint": 14, "denunciation": 8}
 STAFF_ROLES = ("official", "leader")
-
-QUESTIONS = (
-    "Xin hỏi gia đình tôi ở {village} có nằm trong danh sách của thông báo này không?",
-    "Thời gian niêm yết đến ngày nào? Nếu tôi có ý kiến thì nộp ở đâu, cho ai?",
-    "Tôi đi làm xa, có thể gửi ý kiến qua điện thoại cho cán bộ phụ trách được không?",
-    "Diện tích đất của nhà tôi ghi trong danh sách chưa đúng với sổ đỏ, tôi cần làm gì?",
-    "Số tiền hỗ trợ trong thông báo được tính theo đơn giá nào, khi nào chi trả?",
-    "Các hộ ở {village} có phải đóng góp thêm không, nếu có thì mức bao nhiêu?",
-    "Tôi không thấy bản niêm yết ở nhà văn hóa {village}, xin hỏi xã niêm yết ở đâu?",
-    "Xin cho biết thông báo này căn cứ vào văn bản nào và xem toàn văn ở đâu?",
-)
-PUBLIC_QUESTIONS = (
-    "Làm thế nào để biết hộ gia đình có nằm trong danh sách của thông báo này?",
-    "Người dân gửi ý kiến về thông báo này ở đâu và đến khi nào?",
-    "Người đi làm xa có thể gửi ý kiến qua điện thoại không?",
-    "Nếu diện tích ghi trong danh sách khác với giấy chứng nhận thì làm thế nào?",
-    "Tiền hỗ trợ được tính theo đơn giá nào và khi nào chi trả?",
-    "Các hộ có phải đóng góp thêm không?",
-    "Thông báo này được niêm yết ở những đâu?",
-    "Thông báo này căn cứ vào văn bản nào?",
-)
-PETITIONS = (
-    "Đoạn đường bê tông từ {village} ra quốc lộ bị sụt lún, mưa xuống ngập sâu, đề nghị xã sớm sửa chữa.",
-    "Đèn chiếu sáng ở ngã ba {village} hỏng hơn một tháng, buổi tối rất nguy hiểm cho học sinh.",
-    "Bãi rác tự phát cạnh kênh mương {village} bốc mùi, đề nghị xã cho thu gom và xử lý.",
-    "Cống thoát nước trước chợ bị tắc, nước thải tràn ra đường, đề nghị xã kiểm tra.",
-    "Đề nghị xã lắp biển báo giảm tốc độ trước cổng trường tiểu học.",
-    "Có hộ xây dựng lấn ra hành lang đường liên thôn ở {village}, đề nghị xã kiểm tra.",
-    "Kiến nghị xã tổ chức tiêm phòng cho đàn gia súc của {village} trước mùa rét.",
-    "Loa truyền thanh của {village} bật quá sớm và quá to, đề nghị điều chỉnh giờ phát.",
-)
-INFORMATION_REQUESTS = (
-    "Đề nghị cung cấp bản sao quyết định phê duyệt phương án bồi thường dự án đường liên thôn {village}.",
-    "Đề nghị cung cấp kế hoạch sử dụng đất năm nay của {commune} liên quan đến thửa đất số {number}.",
-    "Đề nghị cung cấp báo cáo quyết toán ngân sách xã năm trước.",
-    "Đề nghị cung cấp danh sách hộ nghèo, hộ cận nghèo được phê duyệt của {village}.",
-)
-COMPLAINTS = (
-    "Tôi khiếu nại quyết định thu hồi đất của UBND {commune} vì diện tích thu hồi không đúng thực tế.",
-    "Tôi khiếu nại việc không được xét hỗ trợ hộ cận nghèo dù gia đình đủ điều kiện.",
-    "Tôi khiếu nại mức bồi thường cây trồng trên thửa đất số {number} là thấp hơn quy định.",
-    "Tôi khiếu nại việc xã từ chối xác nhận nguồn gốc đất cho gia đình tôi.",
-)
-DENUNCIATIONS = (
-    "Tôi tố cáo cán bộ địa chính thu tiền ngoài quy định khi làm thủ tục cấp giấy chứng nhận.",
-    "Tôi tố cáo trưởng {village} kê khống số hộ được nhận hỗ trợ.",
-    "Tôi tố cáo việc khai thác đất trái phép ở bãi ven sông mà xã không xử lý.",
-)
-CITIZEN_TEXTS = {
-    "question": QUESTIONS,
-    "petition": PETITIONS,
-    "information_request": INFORMATION_REQUESTS,
-    "complaint": COMPLAINTS,
-    "denunciation": DENUNCIATIONS,
-}
-ANSWERS = {
-    "question": (
-        "<p>Danh sách đầy đủ được niêm yết tại nhà văn hóa các thôn và đính kèm thông báo này. "
-        "Nếu cần kiểm tra, mời ông/bà liên hệ bộ phận một cửa của {committee} trong giờ hành chính.</p>",
-        "<p>Ý kiến gửi trực tiếp tại {committee}, qua điện thoại của cán bộ phụ trách ghi trên thông báo, "
-        "hoặc qua trang này, đến hết thời gian niêm yết.</p>",
-        "<p>Tiền hỗ trợ tính theo đơn giá của UBND tỉnh và được chi trả sau khi phương án được phê duyệt; "
-        "xã sẽ thông báo lịch chi trả tại các thôn.</p>",
-    ),
-    "petition": (
-        "<p>{committee} đã kiểm tra thực tế và giao ban quản lý thôn phối hợp khắc phục; "
-        "dự kiến hoàn thành trong tháng này.</p>",
-        "<p>Cảm ơn ông/bà đã phản ánh. Xã đã đưa nội dung vào kế hoạch sửa chữa năm nay và sẽ thông báo "
-        "thời gian thi công tại thôn.</p>",
-    ),
-    "information_request": (
-        "<p>{committee} gửi kèm bản sao văn bản theo yêu cầu; ông/bà có thể nhận bản giấy tại bộ phận một cửa.</p>",
-    ),
-    "complaint": (
-        "<p>Sau khi xác minh, {committee} đã ban hành quyết định giải quyết khiếu nại lần đầu; "
-        "quyết định được gửi đến ông/bà và niêm yết tại trụ sở.</p>",
-        "<p>Khiếu nại có cơ sở một phần; xã điều chỉnh lại diện tích và mức bồi thường theo biên bản đo đạc.</p>",
-    ),
-    "denunciation": (
-        "<p>Sau khi xác minh, nội dung tố cáo đúng một phần; {committee} đã xử lý kỷ luật theo quy định "
-        "và thông báo kết quả cho người tố cáo.</p>",
-        "<p>Qua xác minh, nội dung tố cáo không có cơ sở; kết luận đã được gửi đến người tố cáo.</p>",
-    ),
-}
-REJECT_REASONS = (
-    "Nội dung không thuộc thẩm quyền giải quyết của {committee}.",
-    "Nội dung trùng với ý kiến đã được trả lời trước đó.",
-)
-REQUESTS = (
-    "Đề nghị ông/bà cho biết số thửa, số tờ bản đồ để xã kiểm tra.",
-    "Đề nghị ông/bà gửi ảnh chụp giấy tờ liên quan hoặc mang bản gốc đến bộ phận một cửa.",
-)
-SUPPLIED = ("Người gửi cho biết thửa số {number}, tờ bản đồ số 7 (qua điện thoại).", "Người gửi mang giấy tờ đến xã.")
-EXTENSION_REASONS = ("Vụ việc phức tạp, cần xác minh tại nhiều địa điểm.", "Cần lấy ý kiến của cơ quan chuyên môn.")
-FORWARD_REASONS = ("Thửa đất thuộc địa bàn {target}.", "Nội dung thuộc trách nhiệm giải quyết của {target}.")
-AGENCIES = ("Tòa án nhân dân khu vực 1 – Bắc Ninh", "Công an tỉnh Bắc Ninh", "Sở Nông nghiệp và Môi trường")
-REOPEN_REASONS = ("Người gửi cho biết việc khắc phục chưa xong.", "Có thêm tài liệu mới cần xem xét.")
-RATING_COMMENTS = ("", "", "Cảm ơn xã đã trả lời.", "Trả lời rõ ràng.", "Trả lời chậm.", "Chưa giải quyết triệt để.")
 
 
 @dataclass
@@ -223,17 +140,6 @@ class History:
         return min(day, due) if not late and due >= start else day
 
 
-def _fill(template, rng, commune, target=None):
-    village = rng.choice(commune.villages)
-    return template.format(
-        village=village.capitalize() if template.startswith("{village}") else village,
-        commune=commune.label,
-        committee=commune.people_committee,
-        number=rng.randint(12, 980),
-        target=target.people_committee if target else "",
-    )
-
-
 def _notice_for(rng, ctx, unit_id, day):
     """A notice of the unit published on or before `day`, or None."""
     candidates = ctx.notices.get(unit_id) or []
@@ -249,7 +155,7 @@ def _plan_handling(rng, history, kind, commune, ctx, row):
     acknowledge_due, _ = history.due_dates()
     has_acceptance = acknowledge_due is not None or rng.random() < 0.5
     if outcome == "reject":
-        reason = _fill(rng.choice(REJECT_REASONS), rng, unit)
+        reason = fill(rng.choice(REJECT_REASONS), rng, unit)
         history.add(rng, "reject", history.day_for(rng, acknowledge_due, late, 3), actor, reason)
         _maybe_close(rng, history, actor)
         return unit, outcome
@@ -260,7 +166,7 @@ def _plan_handling(rng, history, kind, commune, ctx, row):
             "forward_internal",
             history.day_for(rng, acknowledge_due, False, 3),
             actor,
-            _fill(rng.choice(FORWARD_REASONS), rng, unit, target),
+            fill(rng.choice(FORWARD_REASONS), rng, unit, target),
             data={"from_unit": unit.code, "to_unit": target.code},
         )
         row["forwarded_from_id"] = unit.unit_id
@@ -287,7 +193,7 @@ def _plan_handling(rng, history, kind, commune, ctx, row):
             return unit, "waiting"
         supplied = history.last_day() + timedelta(days=rng.randint(2, 12))
         history.add(rng, "receive_information", supplied, actor)
-        note = _fill(rng.choice(SUPPLIED), rng, unit)
+        note = fill(rng.choice(SUPPLIED), rng, unit)
         history.add(rng, "note", supplied, actor, note, False, {"information_received": True})
     _plan_extensions(rng, history, kind, actor)
     if outcome == "abandon":
@@ -331,7 +237,7 @@ def _plan_extensions(rng, history, kind, actor):
 def _plan_answer(rng, history, kind, unit, actor, late, row):
     _, resolve_due = history.due_dates()
     is_public = kind == "question" and row["notice_id"] is not None and rng.random() < 0.4
-    answer = _fill(rng.choice(ANSWERS[kind]), rng, unit)
+    answer = fill(rng.choice(ANSWERS[kind]), rng, unit)
     day = history.day_for(rng, resolve_due, late, 10)
     reply = history.add(rng, "reply", day, actor, answer, data={"is_public": is_public})
     if is_public:
@@ -347,7 +253,7 @@ def _plan_answer(rng, history, kind, unit, actor, late, row):
             history.add(rng, "reopen", reopened, actor, rng.choice(REOPEN_REASONS))
             if rng.random() < 0.7:
                 _, resolve_due = history.due_dates()
-                again = _fill(rng.choice(ANSWERS[kind]), rng, unit)
+                again = fill(rng.choice(ANSWERS[kind]), rng, unit)
                 day = history.day_for(rng, resolve_due, rng.random() < 0.2, 10)
                 history.add(rng, "reply", day, actor, again, data={"is_public": is_public})
 
@@ -395,7 +301,7 @@ def plan_item(index, seed, ctx):
         "tracking_code": _tracking_code(rng, kind, ctx.used_codes),
         "kind": kind,
         "notice_id": notice_id,
-        "text": _fill(template, rng, commune),
+        "text": fill(template, rng, commune),
         **_submitter(rng, kind, commune),
         "received_at": received_at,
         "forwarded_from_id": None,
