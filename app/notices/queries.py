@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AdministrativeUnit
@@ -31,7 +31,7 @@ class FilterError(ValueError):
 class NoticeFilters:
     unit: AdministrativeUnit | None = None
     category: str | None = None
-    status: str | None = None  # None: every published notice (current, upcoming, expired)
+    status: str | None = None  # None: published notices already posted (current and expired)
     date_from: date | None = None
     date_to: date | None = None
 
@@ -78,19 +78,25 @@ class NoticeFilters:
 
 
 def public_notices_query(filters, today=None):
-    """Return a SELECT of public notices matching the filters, newest posting first."""
+    """Return a SELECT of public notices matching the filters, newest posting first.
+
+    A published notice whose posting has not started yet ("sắp niêm yết") is in no list: sorted by
+    posting date it would stand above everything posted today. It is read through its QR code or
+    short URL, and search finds it, both marking it as upcoming with its start date.
+    """
     today = today or local_today()
     # Units come in a second query (selectinload): a JOIN here would make SQLite read the table row of
     # every notice an OFFSET skips; without it, deep pages are walked in the index alone.
     query = select(Notice).options(selectinload(Notice.unit))
+    posted = and_(Notice.status == "published", Notice.posting_start <= today)
     if filters.status == "withdrawn":
         query = query.where(Notice.status == "withdrawn")
     elif filters.status == "all":
-        query = query.where(Notice.status.in_(("published", "withdrawn")))
+        query = query.where(or_(posted, Notice.status == "withdrawn"))
     else:
-        query = query.where(Notice.status == "published")
+        query = query.where(posted)
         if filters.status == "current":
-            query = query.where(Notice.posting_start <= today, Notice.posting_end >= today)
+            query = query.where(Notice.posting_end >= today)
         elif filters.status == "expired":
             query = query.where(Notice.posting_end < today)
     if filters.unit is not None:

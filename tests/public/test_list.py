@@ -29,7 +29,7 @@ def test_list_shows_published_notices_newest_first_with_total(client, units, off
     assert "Có 2 thông báo" in html
 
 
-def test_list_by_default_shows_every_published_notice_but_no_draft_or_withdrawn(client, units, official):
+def test_list_by_default_shows_current_and_past_notices_but_no_upcoming_draft_or_withdrawn(client, units, official):
     _, commune, _ = units
     make_notice(commune, official, title="Đang niêm yết")
     expired_notice(commune, official, title="Hết hạn")
@@ -37,7 +37,34 @@ def test_list_by_default_shows_every_published_notice_but_no_draft_or_withdrawn(
     make_notice(commune, official, publish=False, title="Bản nháp")
     withdrawn_notice(commune, official, title="Thu hồi")
 
-    assert sorted(_titles(client)) == ["Hết hạn", "Sắp niêm yết", "Đang niêm yết"]
+    assert _titles(client) == ["Đang niêm yết", "Hết hạn"]
+
+
+@pytest.mark.parametrize("query", ["", "?status=all", "?unit=24", "?unit=07627&category=budget"])
+def test_a_notice_whose_posting_has_not_started_is_never_listed_above_the_posted_ones(client, units, official, query):
+    _, commune, _ = units
+    make_notice(commune, official, title="Hôm nay", category="budget", posting_start=days_ago(0))
+    make_notice(commune, official, title="Tuần trước", category="budget", posting_start=days_ago(7))
+    make_notice(
+        commune, official, title="Tháng sau", category="budget", posting_start=local_today() + timedelta(days=30)
+    )
+
+    titles = _titles(client, query)
+
+    assert titles[:2] == ["Hôm nay", "Tuần trước"]
+    assert "Tháng sau" not in titles
+
+
+def test_the_unit_page_and_the_api_list_leave_out_upcoming_notices_too(client, units, official):
+    _, commune, _ = units
+    make_notice(commune, official, title="Đang niêm yết", posting_start=days_ago(1))
+    make_notice(commune, official, title="Sắp niêm yết", posting_start=local_today() + timedelta(days=3))
+
+    unit_page = client.get("/units/07627").get_data(as_text=True)
+    api_titles = [item["title"] for item in client.get("/api/v1/notices").get_json()["items"]]
+
+    assert result_titles(unit_page) == ["Đang niêm yết"]
+    assert api_titles == ["Đang niêm yết"]
 
 
 def test_unit_filter_includes_the_units_descendants(client, units, official):
