@@ -2,7 +2,8 @@
 
 The packages of app/ form layers; an import only ever points down (tests/test_layers.py checks it):
 
-    app/__init__.py, templating, seeding   the factory: registers everything, imported by nothing
+    app/__init__.py, templating, seeding,   the factory: registers everything, imported by nothing
+      site, compression
     api                                     JSON surfaces over the domains' services
     inspection                              inspectors' figures, rollups, exports, annual report, pages
     feedback, search                        the citizens' queue; the notices' full-text index
@@ -67,6 +68,7 @@ def create_app(config_name=None, **overrides):
     register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_compression(app)
     register_cli(app)
     return app
 
@@ -100,6 +102,7 @@ def register_blueprints(app):
     from app.inspection import blueprint as audit_blueprint
     from app.notices import blueprint as notices_blueprint
     from app.search import blueprint as search_blueprint
+    from app.site import blueprint as site_blueprint
 
     # Importing a view module attaches its routes to its blueprint.
     for module in VIEW_MODULES:
@@ -110,6 +113,7 @@ def register_blueprints(app):
     app.register_blueprint(feedback_blueprint)
     app.register_blueprint(audit_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
+    app.register_blueprint(site_blueprint)
 
 
 def register_hooks(app):
@@ -135,6 +139,12 @@ def register_security_headers(app):
     from app.security import init_security_headers
 
     init_security_headers(app)
+
+
+def register_compression(app):
+    from app.compression import init_compression
+
+    init_compression(app)
 
 
 def register_error_handlers(app):
