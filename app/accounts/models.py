@@ -1,15 +1,18 @@
-"""Administrative units and user accounts."""
+"""Administrative units, user accounts and password reset links."""
 
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, Index, String, false, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts.passwords import hash_password, verify_password
 from app.clock import local_today, utcnow
 from app.extensions import db
 from app.types import UTCDateTime
+
+# From the narrowest to the widest; a leader assigns the first two, an admin all four.
+ROLES = ("official", "leader", "inspector", "admin")
 
 
 class AdministrativeUnit(db.Model):
@@ -86,16 +89,54 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164
+    # Part of every session's user id: raising it ends the user's open sessions and remembered logins.
+    session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[AdministrativeUnit] = relationship()
 
     def __repr__(self):
         return f"<User {self.username} {self.role}@{self.unit_id}>"
 
+    def get_id(self):
+        """The session's user id: the row id and the session version ("12:3")."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self):
+        """Make every open session and remembered login of this user invalid from the next request."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password):
-        """Store a scrypt hash of the password (werkzeug's default KDF)."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Store an Argon2id hash of the password (no policy check: callers check it)."""
+        self.password_hash = hash_password(password)
+        self.password_changed_at = utcnow()
 
     def check_password(self, password):
-        """Return True if the password matches the stored hash."""
-        return check_password_hash(self.password_hash, password)
+        """Return True if the password matches the stored hash (Argon2id or an older werkzeug hash)."""
+        return verify_password(self.password_hash, password)
+
+
+# Usernames are unique whatever their case: "CanBo.DaiSon" and "canbo.daison" are one person.
+Index("ux_users_username_lower", func.lower(User.username), unique=True)
+
+
+class PasswordReset(db.Model):
+    """A one-time link to choose a new password; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def __repr__(self):
+        return f"<PasswordReset {self.id} for user {self.user_id}>"

@@ -6,17 +6,13 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.accounts import blueprint
+from app.accounts import blueprint, sessions
 from app.accounts.forms import LoginForm
-from app.accounts.models import User
 from app.accounts.services import authenticate, note_login
 from app.extensions import db, limiter, login_manager
 
-
-@login_manager.user_loader
-def load_user(user_id):
-    user = db.session.get(User, int(user_id)) if str(user_id).isdigit() else None
-    return user if user is not None and user.is_active else None
+login_manager.user_loader(sessions.load_user)
+blueprint.before_app_request(sessions.require_password_change)
 
 
 def _safe_next(target):
@@ -48,6 +44,9 @@ def login():
             login_user(user, remember=form.remember.data)
             note_login(user)
             db.session.commit()
+            if user.must_change_password:
+                flash(_("Mật khẩu của bạn là mật khẩu tạm thời. Vui lòng đặt mật khẩu mới trước khi làm việc."), "info")
+                return redirect(url_for("accounts.change_password"))
             default = url_for("notices.manage_index")
             return redirect(_safe_next(request.args.get("next")) or default)
     return render_template("accounts/login.html", form=form)

@@ -67,7 +67,32 @@ def test_users_create_refuses_an_unknown_role(runner, app):
 
 def test_users_create_refuses_a_short_password(runner, app):
     make_units()
-    result = create(runner, "canbo.moi", "--role", "official", "--unit", "07627", "--password", "ngan")
+    result = create(runner, "canbo.moi", "--role", "official", "--unit", "07627", "--password", "mat-khau-11")
     assert result.exit_code == 1
-    assert "at least 8 characters" in result.output
+    assert "Mật khẩu phải có ít nhất 12 ký tự." in result.output
     assert user_count() == 0
+
+
+def test_users_create_refuses_a_common_password_in_any_case(runner, app):
+    make_units()
+    result = create(runner, "canbo.moi", "--role", "official", "--unit", "07627", "--password", "Password1234")
+    assert result.exit_code == 1
+    assert "danh sách mật khẩu phổ biến" in result.output
+    assert user_count() == 0
+
+
+def test_users_create_refuses_a_password_containing_the_username(runner, app):
+    make_units()
+    result = create(runner, "canbo.moi", "--role", "official", "--unit", "07627", "--password", "CanBo.Moi-2026!")
+    assert result.exit_code == 1
+    assert "Mật khẩu không được chứa tên đăng nhập." in result.output
+    assert user_count() == 0
+
+
+def test_users_create_stores_an_argon2id_hash(runner, app):
+    make_units()
+    result = create(runner, "canbo.moi", "--role", "official", "--unit", "07627", "--password", "mat-khau-dai")
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert "mat-khau-dai" not in user.password_hash
