@@ -3,7 +3,7 @@
 from flask import has_request_context, request
 
 from app.extensions import db
-from app.feedback.handling import public_answers
+from app.feedback.public_answers import public_answers
 from app.notices.models import Notice
 from app.phones import format_local
 from app.urls import notice_short_url, public_url

@@ -15,7 +15,7 @@ from app.extensions import db
 from app.feedback import blueprint
 from app.feedback.calendar import load_rules
 from app.feedback.deadlines import ACKNOWLEDGE, CALENDAR_DAYS, DEFAULT_RULES, WORKING_DAYS
-from app.feedback.handling import RULE_CHANGE_ACTION, recompute_due_dates_for_override
+from app.feedback.due_dates import RULE_CHANGE_ACTION, recompute_due_dates_for_override
 from app.feedback.kinds import kind_label
 from app.feedback.manage_forms import ConfirmForm, OverrideForm, RuleForm
 from app.feedback.models import DeadlineRule, HolidayOverride

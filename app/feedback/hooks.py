@@ -1,6 +1,6 @@
 """How the queue shows on the notices layer's pages; connected by the app factory at start-up."""
 
-from app.feedback.handling import public_answers
+from app.feedback.public_answers import public_answers
 from app.notices.page_parts import add_notice_part
 
 

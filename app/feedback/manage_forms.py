@@ -145,6 +145,22 @@ class NoteForm(TextForm):
     )
 
 
+# The forms of the item page, in the order they are shown, with the action each one takes.
+ACTION_FORMS = {
+    "acknowledge": AcknowledgeForm,
+    "reply": ReplyForm,
+    "request_information": RequestInformationForm,
+    "receive_information": ReceiveInformationForm,
+    "extend": ExtendForm,
+    "forward_internal": ForwardForm,
+    "forward_external": ForwardExternalForm,
+    "reject": RejectForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+    "note": NoteForm,
+}
+
+
 # --- deadline administration and the public calculator --------------------------------------
 
 

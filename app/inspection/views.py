@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app.accounts.models import AdministrativeUnit, User
 from app.errors import error_response
 from app.extensions import db
+from app.feedback.action_labels import ACTION_LABELS
 from app.feedback.calendar import load_calendar
 from app.feedback.kinds import FEEDBACK_KINDS
-from app.feedback.manage import ACTION_LABELS
 from app.feedback.states import STATUSES
 from app.inspection import blueprint
 from app.inspection import permissions as audit_permissions

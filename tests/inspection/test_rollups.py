@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from app.clock import local_today
 from app.extensions import db
-from app.feedback import handling
+from app.feedback import actions
 from app.feedback.models import Feedback, HolidayOverride
 from app.inspection.figures import HISTOGRAMS
 from app.inspection.models import QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
@@ -150,7 +150,7 @@ def test_an_answer_reaches_the_figures_at_once(world):
     scope = scopes(world)["province"]
     before = assert_same(scope)
     with force_locale("vi"):  # the deadline engine names days off through gettext
-        handling.reply(world.items["A4"], world.oa, "<p>Xã đã sửa xong đoạn đường bị sạt lở.</p>")
+        actions.reply(world.items["A4"], world.oa, "<p>Xã đã sửa xong đoạn đường bị sạt lở.</p>")
     db.session.commit()
     assert pending_changes(world) == 1  # A4's unit and month, written with the answer
     after = assert_same(scope)
@@ -163,7 +163,7 @@ def test_a_forwarded_item_leaves_one_commune_for_the_other(world):
     scope = scopes(world)["province"]
     before = assert_same(scope)
     with force_locale("vi"):
-        handling.forward(world.items["A4"], world.oa, world.b, "Đoạn đường thuộc địa bàn xã B quản lý.")
+        actions.forward(world.items["A4"], world.oa, world.b, "Đoạn đường thuộc địa bàn xã B quản lý.")
     db.session.commit()
     after = assert_same(scope)
     a, b = world.a.id, world.b.id

@@ -21,7 +21,7 @@ from app.clock import local_today, to_local, utcnow
 from app.extensions import db
 from app.feedback.calendar import load_calendar, seed_default_rules
 from app.feedback.demo.items import Context, plan_item
-from app.feedback.handling import load_rule_book
+from app.feedback.due_dates import load_rule_book
 from app.feedback.models import Feedback, FeedbackEvent
 from app.notices.demo import DEFAULT_SEED, demo_communes
 from app.notices.models import Notice

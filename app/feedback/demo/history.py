@@ -4,7 +4,7 @@ from datetime import UTC, datetime, time, timedelta
 from types import SimpleNamespace
 
 from app.clock import LOCAL_TZ, to_local
-from app.feedback.handling import replay_clock
+from app.feedback.due_dates import replay_clock
 
 
 def _moment(rng, day, earliest, hours=(7, 17)):

@@ -7,7 +7,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.feedback import handling
+from app.feedback import actions
 from app.feedback.intake import attach_photos
 from app.feedback.models import FeedbackEvent
 from app.feedback.photos import clean_photo
@@ -140,7 +140,7 @@ def _identity_views(item):
 
 
 def test_a_denouncers_identity_is_hidden_from_officials_not_assigned(client, login, denunciation, official, colleague):
-    handling.acknowledge(denunciation, official)  # official becomes the handler
+    actions.acknowledge(denunciation, official)  # official becomes the handler
     db.session.commit()
     login(colleague)
 
@@ -153,7 +153,7 @@ def test_a_denouncers_identity_is_hidden_from_officials_not_assigned(client, log
 
 
 def test_the_handler_sees_the_identity_and_every_view_is_recorded(client, login, denunciation, official):
-    handling.acknowledge(denunciation, official)
+    actions.acknowledge(denunciation, official)
     db.session.commit()
     login(official)
 

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from app.feedback import handling
+from app.feedback import actions, due_dates
 from app.feedback.admin import remove_override, set_override
 from app.feedback.deadlines import CALENDAR_DAYS, Rule
 from app.feedback.models import DeadlineRule, Feedback, HolidayOverride
@@ -29,7 +29,7 @@ def _recomputed(item):
 def test_an_override_changes_stored_due_dates_of_open_items_only(units, official):
     open_item = make_item(units[1], kind="question", received_on=date(2026, 2, 13))
     answered = make_item(units[1], kind="question", received_on=date(2026, 2, 13))
-    handling.reply(answered, official, "<p>Đã trả lời.</p>")
+    actions.reply(answered, official, "<p>Đã trả lời.</p>")
     later = make_item(units[1], kind="question", received_on=date(2026, 3, 9))
     db.session.commit()
     assert open_item.resolve_due == answered.resolve_due == date(2026, 3, 6)
@@ -53,8 +53,8 @@ def test_an_override_changes_stored_due_dates_of_open_items_only(units, official
 
 def test_an_override_keeps_pauses_and_extensions(units, official):
     item = make_item(units[1], kind="denunciation", received_on=date(2026, 9, 1))
-    handling.acknowledge(item, official)
-    handling.extend(item, official, "Cần xác minh thêm.")
+    actions.acknowledge(item, official)
+    actions.extend(item, official, "Cần xác minh thêm.")
     db.session.commit()
     before = item.resolve_due
     # A new non-working day inside the period cannot move a calendar-day rule unless it is the last day.
@@ -63,7 +63,7 @@ def test_an_override_keeps_pauses_and_extensions(units, official):
 
     assert changed == 1
     assert _reload(item).resolve_due > before
-    clock = handling.replay_clock(item)
+    clock = due_dates.replay_clock(item)
     assert clock.resolve.changes == [("add", Rule(30, CALENDAR_DAYS))]
 
 
@@ -159,9 +159,9 @@ def test_a_rule_change_applies_to_periods_started_after_it(units, official):
     set_rule("petition", "resolve", 20, "working_days")
     db.session.commit()
 
-    handling.acknowledge(item, official)  # a replay: the running period keeps the rule it started with
+    actions.acknowledge(item, official)  # a replay: the running period keeps the rule it started with
     assert item.resolve_due == stored
-    handling.reply(item, official, "<p>Đã trả lời.</p>")
-    handling.reopen(item, official, "Chưa xử lý xong.")  # a new period: the new rule
+    actions.reply(item, official, "<p>Đã trả lời.</p>")
+    actions.reopen(item, official, "Chưa xử lý xong.")  # a new period: the new rule
     assert item.resolve_due == due_date("petition", "resolve", local_today()).due_date
-    assert handling.replay_clock(item).resolve.rule.amount == 20
+    assert due_dates.replay_clock(item).resolve.rule.amount == 20

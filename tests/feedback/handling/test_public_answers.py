@@ -1,7 +1,7 @@
 """A public answer appears on the notice page and in the notice API, never with the citizen's own words."""
 
 from app.extensions import db
-from app.feedback import handling
+from app.feedback import actions
 from tests.feedback.handling.conftest import CITIZEN, make_item, make_notice
 
 ORIGINAL = "Tôi là Nguyễn Thị Mai ở số 5 ngõ 3, nhà tôi có được đền bù không?"
@@ -38,7 +38,7 @@ def test_a_public_answer_is_on_the_notice_page_and_in_the_api(client, login, uni
 def test_a_private_answer_stays_off_the_notice(client, units, official):
     notice = make_notice(units[1], official)
     item = _ask(units, notice)
-    handling.reply(item, official, ANSWER)
+    actions.reply(item, official, ANSWER)
     db.session.commit()
 
     page = client.get(f"/notices/{notice.id}").get_data(as_text=True)
@@ -62,7 +62,7 @@ def test_public_answers_are_newest_first_and_stay_with_their_notice(client, unit
     notice = make_notice(units[1], official)
     other = make_notice(units[1], official, title="Kế hoạch sử dụng đất năm 2027")
     for question in ("Câu hỏi thứ nhất?", "Câu hỏi thứ hai?"):
-        handling.reply(_ask(units, notice), official, ANSWER, is_public=True, public_question=question)
+        actions.reply(_ask(units, notice), official, ANSWER, is_public=True, public_question=question)
     db.session.commit()
 
     body = client.get(f"/api/v1/notices/{notice.id}").get_json()

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.clock import local_today
 from app.extensions import db
-from app.feedback import handling
+from app.feedback import actions
 from app.feedback.models import Feedback, FeedbackEvent
 from tests.feedback.handling.conftest import make_item, make_notice
 
@@ -211,8 +211,8 @@ def test_public_reply_form_is_prefilled_with_the_question_to_edit(client, login,
 
 def test_item_page_shows_history_with_names_times_and_internal_notes(client, login, units, official):
     item = make_item(units[1], kind="petition")
-    handling.acknowledge(item, official)
-    handling.add_note(item, official, "Chỉ cán bộ xem ghi chú này.")
+    actions.acknowledge(item, official)
+    actions.add_note(item, official, "Chỉ cán bộ xem ghi chú này.")
     db.session.commit()
     login(official)
 
@@ -250,9 +250,9 @@ def test_queue_lists_open_items_by_nearest_due_date_with_flags(client, login, un
     soon.acknowledge_due = today  # due today: the last day is still in time, and due soon
     later = make_item(units[1], kind="question", received_on=today)
     done = make_item(units[1], kind="question", received_on=today - timedelta(days=40))
-    handling.reply(done, official, ANSWER)
+    actions.reply(done, official, ANSWER)
     waiting = make_item(units[1], kind="petition", received_on=today - timedelta(days=40))
-    handling.request_information(waiting, official, "Bổ sung")
+    actions.request_information(waiting, official, "Bổ sung")
     db.session.commit()
     login(official)
 
@@ -269,7 +269,7 @@ def test_queue_lists_open_items_by_nearest_due_date_with_flags(client, login, un
 
 def test_due_soon_means_within_two_working_days(app, units, official):
     from app.feedback.calendar import load_calendar
-    from app.feedback.manage import deadline_flag
+    from app.feedback.deadline_flags import deadline_flag
 
     item = make_item(units[1], kind="petition")
     calendar = load_calendar()

@@ -1,0 +1,81 @@
+"""Answers shown on a notice page: which items may have one, what is shown, and what must never be.
+
+The public sees only what an official chose to publish (an edited question and the answer), never the
+citizen's own words or contact details.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.extensions import db
+from app.feedback.models import Feedback
+
+
+def can_answer_publicly(item):
+    """Only a question about a notice can have its answer shown on the notice."""
+    return item.kind == "question" and item.notice_id is not None
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    """A question on a notice and its answer, as the public sees them: the official's edited question only."""
+
+    question: str
+    answer_html: str  # sanitised by the reply service
+    answered_at: datetime
+
+
+def public_answers(notices):
+    """Return {notice id: [PublicAnswer, newest first]} for `notices`, in one query.
+
+    Never the citizen's own words or contact: only what an official chose to publish.
+    """
+    ids = [notice.id for notice in notices]
+    answers = {notice_id: [] for notice_id in ids}
+    if not ids:
+        return answers
+    rows = db.session.execute(
+        select(Feedback.notice_id, Feedback.public_question, Feedback.answer_html, Feedback.answered_at)
+        .where(
+            Feedback.notice_id.in_(ids),
+            Feedback.kind == "question",
+            Feedback.is_public.is_(True),
+            Feedback.answered_at.is_not(None),
+            Feedback.public_question != "",
+            Feedback.answer_html != "",
+        )
+        .order_by(Feedback.answered_at.desc(), Feedback.id.desc())
+    )
+    for notice_id, question, answer_html, answered_at in rows:
+        answers[notice_id].append(PublicAnswer(question, answer_html, answered_at))
+    return answers
+
+
+def _folded(text):
+    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
+
+
+def personal_details_in(item, *texts):
+    """Names of the submitter's details (name, phone, email, address) that appear in any of `texts`."""
+    joined = _folded(" ".join(texts))
+    digits = re.sub(r"\D", "", joined)
+    found = []
+    name = _folded(item.submitter_name)
+    if name and len(name) >= 4 and name in joined:
+        found.append(_("họ tên"))
+    phone = re.sub(r"\D", "", item.submitter_phone or "")
+    national = "0" + phone[2:] if phone.startswith("84") else phone
+    if phone and (national in digits or phone in digits):
+        found.append(_("số điện thoại"))
+    email = _folded(item.submitter_email)
+    if email and email in joined:
+        found.append(_("email"))
+    address = _folded(item.submitter_address)
+    if address and len(address) >= 8 and address in joined:
+        found.append(_("địa chỉ"))
+    return found
