@@ -77,18 +77,20 @@ class NoticeFilters:
         return {key: value for key, value in args.items() if value}
 
 
-def public_notices_query(filters, today=None):
+def public_notices_query(filters, today=None, include_upcoming=False):
     """Return a SELECT of public notices matching the filters, newest posting first.
 
     A published notice whose posting has not started yet ("sắp niêm yết") is in no list: sorted by
     posting date it would stand above everything posted today. It is read through its QR code or
-    short URL, and search finds it, both marking it as upcoming with its start date.
+    short URL, and search finds it (`include_upcoming`), both marking it as upcoming with its start date.
     """
     today = today or local_today()
     # Units come in a second query (selectinload): a JOIN here would make SQLite read the table row of
     # every notice an OFFSET skips; without it, deep pages are walked in the index alone.
     query = select(Notice).options(selectinload(Notice.unit))
-    posted = and_(Notice.status == "published", Notice.posting_start <= today)
+    posted = Notice.status == "published"
+    if not include_upcoming:
+        posted = and_(posted, Notice.posting_start <= today)
     if filters.status == "withdrawn":
         query = query.where(Notice.status == "withdrawn")
     elif filters.status == "all":

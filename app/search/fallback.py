@@ -16,7 +16,8 @@ MAX_FALLBACK_TERMS = MAX_WORDS
 
 def database_search(parsed, filters, page, per_page):
     """Return a Flask-SQLAlchemy pagination of public notices matching every typed word."""
-    query = public_notices_query(filters)
+    # As the index does: an upcoming notice is found (and marked so), unlike in the lists.
+    query = public_notices_query(filters, include_upcoming=True)
     terms = [" ".join(phrase.exact) for phrase in parsed.phrases]
     for word in parsed.words:
         terms.extend(word.exact)

@@ -1,5 +1,6 @@
 """A notice whose posting has not started: out of the lists, yet reachable by its QR code and marked."""
 
+import shutil
 from datetime import timedelta
 
 from app.clock import format_date, local_today
@@ -39,3 +40,16 @@ def test_the_home_page_does_not_list_an_upcoming_notice(client, units, official)
     _upcoming(units, official, title="Chưa đến ngày niêm yết")
 
     assert "Chưa đến ngày niêm yết" not in client.get("/").get_data(as_text=True)
+
+
+def test_search_from_the_database_also_finds_an_upcoming_notice_while_the_index_is_missing(
+    app, client, units, official
+):
+    notice = _upcoming(units, official, title="Kế hoạch nạo vét kênh Đồng Quan")
+    shutil.rmtree(app.config["SEARCH_INDEX_DIR"], ignore_errors=True)
+
+    html = client.get("/search?q=nạo vét kênh").get_data(as_text=True)
+
+    assert "Chức năng tìm kiếm đầy đủ đang được khôi phục" in html
+    assert f'href="/notices/{notice.id}"' in html
+    assert 'class="badge badge-upcoming">Sắp niêm yết' in html
