@@ -5,7 +5,7 @@ emoji give a (possibly empty) query, never an error. Nothing the citizen types i
 interpreted as query syntax.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from app.search.analysis import codes, fold, has_marks, normalize, words
@@ -27,6 +27,9 @@ class Word:
     exact: tuple  # lower-case NFC tokens, diacritics kept
     folded: tuple  # the same tokens without diacritics
     code: str | None = None  # the whole compound, folded, when it is a document number or figure
+    # Other spellings from the synonym table (folded word tuples): a notice holding one of them, words
+    # standing together, holds this word and the rest of its run ("gpmb" for "giai phong mat bang").
+    synonyms: tuple = ()
 
     @property
     def has_marks(self):
@@ -57,6 +60,8 @@ class ParsedQuery:
     def highlight_terms(self):
         """Return (folded, exact) tokens to highlight: exact ones for words typed with diacritics."""
         folded, exact = set(), set()
+        for unit in self.words:
+            folded.update(token for spelling in unit.synonyms for token in spelling)
         for unit in (*self.words, *self.phrases):
             for exact_token, folded_token in zip(unit.exact, unit.folded, strict=True):
                 if has_marks(exact_token):
@@ -88,8 +93,29 @@ def _split_quotes(text):
     return [(quoted, "".join(" " if char in QUOTE_CHARS else char for char in segment)) for quoted, segment in segments]
 
 
-def parse_query(raw):
-    """Parse a query string into words and phrases (never raises)."""
+def with_synonyms(words, table):
+    """Return the words, each run of them the table knows carrying its other spellings.
+
+    Runs are found left to right, longest first: "giai phong mat bang" is one run, not four.
+    Quoted phrases are left alone: they mean exactly what was typed.
+    """
+    expanded = list(words)
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + table.longest), start, -1):
+            alternatives = table.alternatives(token for word in words[start:end] for token in word.folded)
+            if alternatives:
+                for position in range(start, end):
+                    expanded[position] = replace(words[position], synonyms=alternatives)
+                start = end
+                break
+        else:
+            start += 1
+    return expanded
+
+
+def parse_query(raw, synonyms=None):
+    """Parse a query string into words and phrases, with `synonyms` (a SynonymTable) applied (never raises)."""
     text = " ".join(normalize(raw or "").split())
     parsed = ParsedQuery()
     if len(text) > MAX_QUERY_CHARS:
@@ -122,6 +148,8 @@ def parse_query(raw):
                 break
             seen.add(unit.folded)
             parsed.words.append(unit)
+    if synonyms is not None:
+        parsed.words = with_synonyms(parsed.words, synonyms)
     return parsed
 
 

@@ -38,6 +38,7 @@ CODE_WEIGHT = 6.0  # a whole document number such as 123/qd-ubnd
 PAIR_WEIGHT = 2.0  # two query syllables standing together in the title or summary
 SPELLING_FIELDS = ("all_folded",)
 MAX_PAGE = 500
+MIN_NOTICES_FOR_COMMON = 10  # below this many notices, no word counts as held by most of them
 FILTER_CACHE_SIZE = 64
 
 
@@ -70,8 +71,16 @@ class _Postings:
         return self.sets.query(Phrase(fieldname, list(tokens))) & self.allowed
 
 
-def _word_docs(postings, word):
+def _folded_docs(postings, word):
+    """The documents holding the word, or one of its synonyms with their words standing together."""
     docs = postings.tokens("all_folded", word.folded)
+    for spelling in word.synonyms:
+        docs |= postings.tokens("all_folded", spelling)
+    return docs
+
+
+def _word_docs(postings, word):
+    docs = _folded_docs(postings, word)
     if word.code:
         docs = docs | postings.term("codes", word.code)
     return docs
@@ -97,13 +106,21 @@ class _Match:
 def _match(postings, parsed, words, relaxed):
     """Return the documents matching enough of the words and every required phrase."""
     levels = [postings.allowed] + [0] * len(words)
-    for number, word in enumerate(words, start=1):
-        docs = _word_docs(postings, word)
+    word_docs = [_word_docs(postings, word) for word in words]
+    for number, docs in enumerate(word_docs, start=1):
         for count in range(number, 0, -1):
             levels[count] |= levels[count - 1] & docs
     need = 1 if relaxed else _required_count(len(words))
     matched = levels[need] if words else postings.allowed
-    if not relaxed:
+    if relaxed:
+        # Any one word may match, but not one that most notices hold ("đến", "xã"): alone it says
+        # nothing of what was asked ("den bu" found every notice).
+        has_common_words = postings.allowed_count >= MIN_NOTICES_FOR_COMMON
+        matched = 0
+        for docs in word_docs:
+            if not has_common_words or docs.bit_count() * 2 <= postings.allowed_count:
+                matched |= docs
+    else:
         # Every matched notice contains every phrase: the phrases add the same count to each.
         for phrase in parsed.phrases:
             matched &= postings.tokens("all_folded", phrase.folded)
@@ -118,7 +135,7 @@ def _features(postings, parsed, words):
     """Return [(documents, weight)] in the order the weights add up: a notice's score is the sum of its weights."""
     features = []
     for word in [*words, *parsed.phrases]:
-        docs = postings.tokens("all_folded", word.folded)
+        docs = _folded_docs(postings, word)
         rarity = _rarity(postings, docs)
         features.append((docs, BASE_WEIGHT * rarity))
         if not word.is_compound:

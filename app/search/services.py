@@ -30,6 +30,7 @@ from app.search.fallback import database_search
 from app.search.highlight import SNIPPET_CHARS, highlight
 from app.search.query import SORTS, SearchRequest, parse_query
 from app.search.ranking import MAX_PAGE
+from app.search.synonyms import current_synonyms
 
 log = logging.getLogger(__name__)
 
@@ -267,7 +268,7 @@ def _suggestion_text(parsed, suggestion):
 def search(query_text, filters=None, sort="relevance", page=1):
     """Search public notices; return a SearchPage. Never raises for any input."""
     filters = filters or NoticeFilters()
-    parsed = parse_query(query_text)
+    parsed = parse_query(query_text, synonyms=current_synonyms())
     result = SearchPage(query_text=parsed.text, filters=filters, sort=sort, page=page, truncated=parsed.truncated)
     has_filters = bool(filters.as_args())
     if parsed.is_empty and not has_filters:

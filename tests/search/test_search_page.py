@@ -271,3 +271,44 @@ def test_unit_filter_and_facets_over_segments_written_at_different_times(client,
     assert not data["degraded"]
     assert {item["id"] for item in data["items"]} == {deep.id, shallow.id}
     assert {entry["value"]: entry["count"] for entry in data["facets"]["unit"]} == {"213": 1, "07627": 1}
+
+
+# Every commune notice says "đến" ("góp ý đến hết ngày …"); these notices do too.
+DEADLINE = "Người dân góp ý đến hết ngày 30/12."
+
+
+def _all_pages(client, **args):
+    """Every item id of a search, page after page, and the total the first page announced."""
+    first = api(client, **args)
+    found = [item["id"] for item in first["items"]]
+    for page in range(2, first["pages"] + 1):
+        found += ids(client, page=page, **args)
+    return first["total"], found
+
+
+def test_a_word_most_notices_hold_does_not_match_alone_when_the_rest_matches_nothing(client, units):
+    for number in range(12):
+        publish(units["a"], title=f"Lịch tiếp công dân tháng {number + 1}", summary=DEADLINE)
+    drain = publish(units["a"], title="Nạo vét mương thoát nước thôn Trại", summary=DEADLINE)
+    services.sync()
+
+    # "đến" is in every notice and "xqzw" in none: nothing matches what was asked, so nothing is counted.
+    assert api(client, q="den xqzw")["total"] == 0
+    page = client.get("/search", query_string={"q": "den xqzw"}).get_data(as_text=True)
+    assert "Tìm thấy 13 thông báo" not in page
+    # A rarer word still matches on its own when the other is unknown, and only it is counted.
+    assert _all_pages(client, q="muong xqzw") == (1, [drain.id])
+
+
+def test_the_count_is_the_number_of_notices_listed_over_all_pages(client, units):
+    wanted = set()
+    for number in range(23):
+        wanted.add(publish(units["a"], title=f"Nạo vét kênh mương đợt {number + 1}", summary=DEADLINE).id)
+    for number in range(30):
+        publish(units["a"], title=f"Lịch tiếp công dân tháng {number + 1}", summary=DEADLINE)
+    services.sync()
+
+    for query in ("kenh muong", "den kenh muong", "muong xqzw", "den muong xqzw"):
+        total, found = _all_pages(client, q=query)
+        assert total == len(found) == len(set(found)), query
+        assert set(found) == wanted, query
