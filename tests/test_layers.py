@@ -31,6 +31,7 @@ LAYERS = {
     "app.i18n": CORE,
     "app.errors": CORE,
     "app.ledger": CORE,
+    "app.redaction": CORE,
     # the domains, bottom up
     "app.accounts": ACCOUNTS,
     "app.notices": NOTICES,

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.feedback.deadlines import ACKNOWLEDGE, DENUNCIATION_EXTENSION, MAX_DENUNCIATION_EXTENSIONS, RESOLVE, Rule
 from app.feedback.due_dates import due_dates_after, iso_day
 from app.feedback.events import apply_action
-from app.feedback.public_answers import can_answer_publicly, personal_details_in
+from app.feedback.public_answers import can_answer_publicly
+from app.feedback.publication import publication_refusal
 from app.feedback.states import next_status
 from app.sanitize import clean_html, html_to_text
 
@@ -135,15 +136,9 @@ def reply(item, actor, answer_html, is_public=False, public_question=None):
             raise HandlingError(
                 _("Để công khai, vui lòng nhập câu hỏi đã biên tập (bỏ họ tên, số điện thoại, địa chỉ người hỏi).")
             )
-        found = personal_details_in(item, question, html_to_text(answer))
-        if found:
-            raise HandlingError(
-                _(
-                    "Câu hỏi hoặc câu trả lời công khai còn chứa %(details)s của người hỏi; "
-                    "hãy xóa trước khi công khai.",
-                    details=", ".join(found),
-                )
-            )
+        refusal = publication_refusal(item, question, html_to_text(answer))
+        if refusal:
+            raise HandlingError(refusal)
     event = _transition(item, "reply", actor, body=answer, data={"is_public": bool(is_public)})
     item.answer_html = answer
     item.answered_at = event.created_at

@@ -5,6 +5,7 @@ Every view loads its item through `get_item`: 404 for an unknown id, 403 outside
 """
 
 from datetime import date
+from functools import partial
 
 from flask import abort, current_app, render_template, request, send_file
 from flask_babel import gettext as _
@@ -31,6 +32,7 @@ from app.feedback.permissions import (
     can_view_queue_item,
 )
 from app.feedback.public_answers import can_answer_publicly
+from app.feedback.publication import draft_summary, public_draft, publication_refusal
 from app.feedback.states import STATUSES
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
@@ -73,8 +75,12 @@ def prepare_form(form, action, item):
         form.option.choices = [SelectChoice(option.key, option.label) for option in actions.extension_options(item)]
         if len(form.option.choices) == 1 and not form.is_submitted():
             form.option.data = form.option.choices[0].value
-    elif action == "reply" and not form.is_submitted() and can_answer_publicly(item):
-        form.public_question.data = item.public_question or item.text
+    elif action == "reply" and can_answer_publicly(item):
+        # The public question starts from the redacted draft, never from the citizen's words verbatim.
+        form.draft = public_draft(item)
+        form.publication_check = partial(publication_refusal, item)
+        if not form.is_submitted():
+            form.public_question.data = item.public_question or form.draft.text
     return form
 
 
@@ -113,6 +119,7 @@ def render_item(item, bound=None, show_identity=False):
         show_identity=show_identity,
         may_view_identity=can_view_identity(current_user, item),
         may_answer_publicly=can_answer_publicly(item),
+        draft_summary=draft_summary,
         action_labels=ACTION_LABELS,
         statuses=STATUSES,
         kinds=FEEDBACK_KINDS,

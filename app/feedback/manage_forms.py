@@ -79,9 +79,14 @@ class ReplyForm(TextForm):
     )
     is_public = BooleanField(_l("Công khai câu hỏi và câu trả lời trên trang thông báo"))
     public_question = TextAreaField(
-        _l("Câu hỏi sẽ công khai (đã bỏ họ tên, số điện thoại, địa chỉ của người hỏi)"),
+        _l(
+            "Câu hỏi sẽ công khai: bản nháp đã thay số điện thoại, email, số CMND/CCCD, họ tên và địa chỉ "
+            "người gửi bằng “[đã ẩn]”"
+        ),
         validators=[Length(max=QUESTION_MAX, message=_l("Câu hỏi công khai tối đa 5.000 ký tự."))],
     )
+    # Set by the item page: (question, answer as text) -> why they may not be published yet, or None.
+    publication_check = None
 
     def validate_answer_html(self, field):
         if field.data and not html_to_text(clean_html(field.data)):
@@ -92,6 +97,10 @@ class ReplyForm(TextForm):
             raise ValidationError(
                 _l("Để công khai, vui lòng nhập câu hỏi đã biên tập (bỏ họ tên, số điện thoại, địa chỉ người hỏi).")
             )
+        if self.is_public.data and self.publication_check is not None:
+            refusal = self.publication_check(field.data.strip(), html_to_text(clean_html(self.answer_html.data or "")))
+            if refusal:
+                raise ValidationError(refusal)
 
 
 class ForwardForm(TextForm):

@@ -1,15 +1,12 @@
 """Answers shown on a notice page: which items may have one, what is shown, and what must never be.
 
 The public sees only what an official chose to publish (an edited question and the answer), never the
-citizen's own words or contact details.
+citizen's own words or contact details; app.feedback.publication checks them before they are published.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -54,28 +51,3 @@ def public_answers(notices):
     for notice_id, question, answer_html, answered_at in rows:
         answers[notice_id].append(PublicAnswer(question, answer_html, answered_at))
     return answers
-
-
-def _folded(text):
-    return " ".join(unicodedata.normalize("NFC", text or "").casefold().split())
-
-
-def personal_details_in(item, *texts):
-    """Names of the submitter's details (name, phone, email, address) that appear in any of `texts`."""
-    joined = _folded(" ".join(texts))
-    digits = re.sub(r"\D", "", joined)
-    found = []
-    name = _folded(item.submitter_name)
-    if name and len(name) >= 4 and name in joined:
-        found.append(_("họ tên"))
-    phone = re.sub(r"\D", "", item.submitter_phone or "")
-    national = "0" + phone[2:] if phone.startswith("84") else phone
-    if phone and (national in digits or phone in digits):
-        found.append(_("số điện thoại"))
-    email = _folded(item.submitter_email)
-    if email and email in joined:
-        found.append(_("email"))
-    address = _folded(item.submitter_address)
-    if address and len(address) >= 8 and address in joined:
-        found.append(_("địa chỉ"))
-    return found
