@@ -19,6 +19,7 @@ from app.accounts.models import AdministrativeUnit
 from app.extensions import db
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, RejectedPhoto, clean_photo, max_photo_bytes
+from app.glossary import UNIT_KINDS
 from app.notices.forms import TextForm
 from app.notices.models import Notice
 from app.phones import InvalidPhoneNumber, to_e164
@@ -75,6 +76,32 @@ def _photo_message(reason, name):
 def _file_name(storage):
     name = (storage.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(character for character in name if character.isprintable())[:80] or _("(không tên)")
+
+
+def _unit_refusal(unit):
+    """Why a unit that exists cannot receive feedback: its level, or that it was merged away."""
+    if unit.kind not in RECEIVING_UNIT_KINDS:
+        return _(
+            "Không có xã, phường mã “%(code)s”: %(name)s là cấp %(level)s, không nhận ý kiến qua trang này; "
+            "hãy chọn một xã, phường trong danh sách.",
+            code=unit.code,
+            name=unit.name,
+            level=str(UNIT_KINDS.get(unit.kind, unit.kind)).lower(),
+        )
+    if unit.successor is not None and unit.successor.is_current:
+        return _(
+            "Không có xã, phường mã “%(code)s”: %(name)s không còn tồn tại sau khi sắp xếp đơn vị hành chính; "
+            "hãy chọn %(successor)s (đơn vị kế thừa) hoặc xã, phường khác trong danh sách.",
+            code=unit.code,
+            name=unit.name,
+            successor=unit.successor.name,
+        )
+    return _(
+        "Không có xã, phường mã “%(code)s”: %(name)s không còn tồn tại sau khi sắp xếp đơn vị hành chính; "
+        "hãy chọn xã, phường trong danh sách.",
+        code=unit.code,
+        name=unit.name,
+    )
 
 
 class FeedbackForm(TextForm):
@@ -163,10 +190,12 @@ class FeedbackForm(TextForm):
         if not code:
             raise ValidationError(_("Vui lòng chọn xã, phường nhận ý kiến của bạn."))
         unit = AdministrativeUnit.by_code(code) if len(code) <= MAX_UNIT_CODE_LENGTH else None
-        if unit is None or unit.kind not in RECEIVING_UNIT_KINDS or not unit.is_current:
+        if unit is None:
             raise ValidationError(
                 _("Không có xã, phường mã “%(code)s”; hãy chọn xã, phường trong danh sách.", code=code[:20])
             )
+        if unit.kind not in RECEIVING_UNIT_KINDS or not unit.is_current:
+            raise ValidationError(_unit_refusal(unit))
         self.target_unit = unit
 
     def validate_text(self, field):

@@ -18,7 +18,6 @@ from app.feedback import blueprint, intake
 from app.feedback.forms import (
     MAX_NOTICE_ID,
     MAX_TEXT_LENGTH,
-    RECEIVING_UNIT_KINDS,
     FeedbackForm,
     RatingForm,
     number_text,
@@ -28,12 +27,15 @@ from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, discard_photo, max_photo_bytes
 from app.feedback.states import IllegalTransition
 from app.feedback.tracking import normalise_code
+from app.glossary import UNIT_KINDS
 from app.notices.models import Notice
 from app.notices.public_queries import unit_directory
 from app.urls import public_url
 
 DEFAULT_SUBMISSION_LIMIT = "10 per hour;30 per day"
 DEFAULT_TRACKING_LIMIT = "60 per hour"
+# The order of the unit select's groups: the kinds in forms.RECEIVING_UNIT_KINDS.
+UNIT_SELECT_KIND_ORDER = ("ward", "commune", "special_zone")
 # Room for the text, the contact fields and the multipart framing around the photos.
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
@@ -120,12 +122,17 @@ def _notice_from_args():
 
 
 def _unit_groups():
-    """Today's provinces with their communes, wards and special zones, for the unit select."""
+    """[(label, units)] for the unit select: each province's wards, then communes, then special zones.
+
+    Without JavaScript the select alone is the list, so a group is short enough to scan: "Tỉnh Bắc
+    Ninh · Phường", names in Vietnamese alphabetical order ignoring "Xã" and "Phường".
+    """
     groups = []
     for entry in unit_directory(with_counts=False):
-        units = [child for child, _count in entry.children if child.kind in RECEIVING_UNIT_KINDS]
-        if units:
-            groups.append((entry.unit, units))
+        for kind in UNIT_SELECT_KIND_ORDER:
+            units = [child for child, _count in entry.children if child.kind == kind]
+            if units:
+                groups.append((f"{entry.unit.name} · {UNIT_KINDS[kind]}", units))
     return groups
 
 
@@ -239,7 +246,12 @@ def _render_track(item, rating_form=None):
         rating_form = RatingForm(formdata=None)
     return private_page(
         render_template(
-            "feedback/track.html", view=view, rating_form=rating_form, deadline_check_url=_deadline_check_url()
+            "feedback/track.html",
+            view=view,
+            # The citizen's own words, for whoever holds the code: never in the public view or the API.
+            question=item.text,
+            rating_form=rating_form,
+            deadline_check_url=_deadline_check_url(),
         )
     )
 

@@ -80,6 +80,16 @@ class DirectoryEntry:
     count: int = 0
     children: list = field(default_factory=list)  # [(unit, count)]
 
+    @property
+    def posted_children(self):
+        """The children with current notices, as (unit, count)."""
+        return [(child, count) for child, count in self.children if count]
+
+    @property
+    def silent_children(self):
+        """The children with no current notice, as (unit, 0)."""
+        return [(child, count) for child, count in self.children if not count]
+
 
 def unit_directory(with_counts=True):
     """Return the current provinces and their current communes/wards, with current notice counts."""

@@ -30,6 +30,8 @@ from app.notices.storage import attachment_path
 from app.urls import notice_short_url
 
 HOME_LIST_LENGTH = 10
+# The home page shows this many of each list; the rest fold under "Xem thêm" (a phone screen is short).
+HOME_SHOWN_FIRST = 5
 CLOSING_SOON_DAYS = 7
 # Ids are 32-bit integers in PostgreSQL; a larger number in the URL names nothing.
 MAX_ID = 2**31 - 1
@@ -37,6 +39,8 @@ MAX_CODE_LENGTH = 16
 # Above this many units the unit filter is a code box instead of a (too heavy) select.
 MAX_UNIT_OPTIONS = 400
 FILTER_NAMES = ("unit", "category", "status", "from", "to")
+# The kinds of unit a citizen's question is sent to (the feedback form checks the same).
+FEEDBACK_UNIT_KINDS = frozenset({"commune", "ward", "special_zone"})
 ATTACHMENT_MAX_AGE = 3600
 
 
@@ -110,6 +114,7 @@ def index():
         closing_soon=db.session.scalars(closing).all(),
         directory=unit_directory(),
         closing_soon_days=CLOSING_SOON_DAYS,
+        shown_first=HOME_SHOWN_FIRST,
         today=local_today(),
     )
 
@@ -190,5 +195,7 @@ def show_unit(code):
         errors=errors,
         values={name: request.args.get(name, "") for name in FILTER_NAMES},
         url_args={"code": unit.code, **url_args},
+        # The form is preselected with the unit only when it takes questions (a commune or ward of today).
+        ask_unit=unit.code if unit.kind in FEEDBACK_UNIT_KINDS and unit.is_current else None,
         **unit_parts(unit),
     )

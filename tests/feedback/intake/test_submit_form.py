@@ -35,7 +35,8 @@ def test_form_explains_every_kind_and_lists_communes(client, units):
     ]:
         assert label in page and explanation in page
     assert 'type="radio"' in page and "<legend>" in page
-    assert '<optgroup label="Tỉnh Bắc Ninh">' in page and "Xã Đại Sơn" in page
+    # Grouped by province and kind (test_unit_choice.py checks the groups and their order).
+    assert '<optgroup label="Tỉnh Bắc Ninh · Xã">' in page and "Xã Đại Sơn" in page
     assert "20.000 ký tự" in page
     assert "Nghị định 13/2023" in page
     assert 'aria-hidden="true"' in page and 'name="website"' in page
