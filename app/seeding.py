@@ -12,7 +12,7 @@ from app.accounts.models import AdministrativeUnit
 from app.database import refresh_statistics
 from app.extensions import db
 from app.feedback import demo as queue_demo
-from app.inspection.rollups import refresh_all
+from app.inspection.rollup_refresh import refresh_all
 from app.notices import demo
 from app.search.services import rebuild
 

@@ -10,10 +10,11 @@ from app.accounts.models import AdministrativeUnit
 from app.clock import format_datetime, local_today, utcnow
 from app.extensions import db
 from app.feedback.models import Feedback
+from app.inspection.deadline_conditions import acknowledged_moment, overdue_condition
 from app.inspection.disclosure import DisclosureFigures
 from app.inspection.exports import definition_rows, disclosure_columns, figure_columns, item_rows, write_sheets
-from app.inspection.figures import QueueFigures, acknowledged_moment, overdue_condition
 from app.inspection.items import item_list_query
+from app.inspection.queue_figures import QueueFigures
 from app.inspection.report import build_report
 from app.inspection.scope import AuditScope
 from app.inspection.sqlcalendar import on_or_before_local_day

@@ -38,7 +38,7 @@ def verify_command(anchor, batch_size):
 @click.option("--rebuild", is_flag=True, help="Recompute every month, not only those out of date.")
 def refresh_command(rebuild):
     """Bring the precomputed queue figures up to date (run it nightly: deadlines pass at midnight)."""
-    from app.inspection.rollups import refresh_all
+    from app.inspection.rollup_refresh import refresh_all
 
     started = time.perf_counter()
     count = refresh_all(rebuild=rebuild)

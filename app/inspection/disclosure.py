@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import and_, case, func, literal_column, select
 
 from app.extensions import db
-from app.inspection.figures import percentile, rate
+from app.inspection.queue_figures import percentile, rate
 from app.inspection.sqlcalendar import date_days
 from app.notices.models import Notice, NoticeVersion
 

@@ -3,14 +3,14 @@
 Every figure counts the items *received* in the scope's period by the scope's unit or its descendants
 (optionally of one kind), as they stand now. The database does the counting with GROUP BY over a few
 grouping keys (unit, kind, month, official); Python only adds up those pre-aggregated rows into the
-breakdowns a page shows, so rolled-up totals always equal the sum of their parts.
+breakdowns a page shows (queue_figures.QueueFigures), so rolled-up totals always equal the sum of
+their parts.
 
-Percentiles (median, 90th) use the nearest-rank definition on histograms built in SQL: one row per
-(group, whole number of working days or whole hours) with its count. Never a row per item.
+Durations come as histograms built in SQL: one row per (group, whole number of working days or whole
+hours) with its count, from which the percentiles are read. Never a row per item.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import timedelta
 
 from flask_babel import force_locale
@@ -23,6 +23,12 @@ from app.extensions import db
 from app.feedback.calendar import load_calendar
 from app.feedback.models import Feedback, FeedbackEvent
 from app.feedback.states import OPEN_STATUSES
+from app.inspection.deadline_conditions import (
+    CLOCK_RUNNING,
+    acknowledged_moment,
+    first_missed_deadline,
+    overdue_condition,
+)
 from app.inspection.sqlcalendar import (
     WorkdayScale,
     date_days,
@@ -33,27 +39,6 @@ from app.inspection.sqlcalendar import (
     whole_hours,
 )
 
-# The statutory clock runs in these statuses (waiting_for_citizen pauses it).
-CLOCK_RUNNING = ("received", "accepted", "reopened")
-COUNTERS = (
-    "received",
-    "acknowledge_due",
-    "acknowledged_on_time",
-    "answer_due",
-    "answered_on_time",
-    "answered",
-    "open_now",
-    "overdue_now",
-    "overdue_age_total",
-    "settled",
-    "reopened",
-    "rating_total",
-    "rating_count",
-    "forwarded_in",
-    "forwarded_out",
-)
-_COUNTER_NAMES = frozenset(COUNTERS)
-HISTOGRAMS = ("first_response_days", "answer_days", "first_response_hours", "answer_hours")
 # Working days before the period that the calendar must cover: a notice's document may be older.
 CALENDAR_LOOKBACK_DAYS = 2 * 366
 
@@ -65,121 +50,6 @@ def workday_scale(scope, today):
     # The calendar names non-working days through gettext; outside a request (CLI) there is no locale yet.
     with force_locale("vi"):
         return WorkdayScale.for_range(load_calendar(), first, last)
-
-
-def percentile(histogram, percent):
-    """Nearest-rank percentile of a {value: count} histogram; None when it is empty."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    rank = max(1, (percent * total + 99) // 100)  # ceil(percent% of total) in whole numbers
-    seen = 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    return None
-
-
-def rate(numerator, denominator):
-    """A percentage with one decimal, or None when nothing was counted."""
-    return round(100 * numerator / denominator, 1) if denominator else None
-
-
-@dataclass
-class QueueFigures:
-    """The queue figures of one group (a unit, a kind, a month, an official, or everything)."""
-
-    received: int = 0
-    acknowledge_due: int = 0  # items whose acknowledgement was due (done, or deadline passed)
-    acknowledged_on_time: int = 0
-    answer_due: int = 0  # items whose answer was due (answered, or deadline passed with the clock running)
-    answered_on_time: int = 0
-    answered: int = 0
-    open_now: int = 0
-    overdue_now: int = 0
-    overdue_age_total: int = 0  # calendar days past the first missed deadline, summed
-    overdue_age_max: int = 0
-    settled: int = 0  # answered or closed: the items that could have been reopened
-    reopened: int = 0
-    rating_total: int = 0
-    rating_count: int = 0
-    forwarded_in: int = 0
-    forwarded_out: int = 0
-    first_response_days: Counter = field(default_factory=Counter)
-    answer_days: Counter = field(default_factory=Counter)
-    first_response_hours: Counter = field(default_factory=Counter)
-    answer_hours: Counter = field(default_factory=Counter)
-
-    def add_counts(self, row):
-        """Add one SQL row of counters (a mapping; missing or NULL values count as zero)."""
-        # Over the row's own keys: looking up a missing key of a SQL row raises and catches inside.
-        for name, value in row.items():
-            if value and name in _COUNTER_NAMES:
-                setattr(self, name, getattr(self, name) + int(value))
-        age = row.get("overdue_age_max")
-        if age is not None and age > self.overdue_age_max:
-            self.overdue_age_max = int(age)
-
-    def merge(self, other):
-        """Add another group's figures into this one."""
-        self.add_counts({name: getattr(other, name) for name in COUNTERS} | {"overdue_age_max": other.overdue_age_max})
-        for name in HISTOGRAMS:
-            getattr(self, name).update(getattr(other, name))
-        return self
-
-    @property
-    def acknowledged_on_time_rate(self):
-        return rate(self.acknowledged_on_time, self.acknowledge_due)
-
-    @property
-    def answered_on_time_rate(self):
-        return rate(self.answered_on_time, self.answer_due)
-
-    @property
-    def reopened_rate(self):
-        return rate(self.reopened, self.settled)
-
-    @property
-    def rating_average(self):
-        return round(self.rating_total / self.rating_count, 2) if self.rating_count else None
-
-    @property
-    def overdue_age_average(self):
-        return round(self.overdue_age_total / self.overdue_now, 1) if self.overdue_now else None
-
-    def median(self, histogram):
-        return percentile(getattr(self, histogram), 50)
-
-    def p90(self, histogram):
-        return percentile(getattr(self, histogram), 90)
-
-    def as_dict(self):
-        """JSON-ready figures (the API's and the exports' field names)."""
-        data = {
-            "received": self.received,
-            "acknowledge_due": self.acknowledge_due,
-            "acknowledged_on_time": self.acknowledged_on_time,
-            "acknowledged_on_time_pct": self.acknowledged_on_time_rate,
-            "answer_due": self.answer_due,
-            "answered_on_time": self.answered_on_time,
-            "answered_on_time_pct": self.answered_on_time_rate,
-            "answered": self.answered,
-            "open_now": self.open_now,
-            "overdue_now": self.overdue_now,
-            "overdue_age_days_max": self.overdue_age_max if self.overdue_now else None,
-            "overdue_age_days_mean": self.overdue_age_average,
-            "reopened": self.reopened,
-            "reopened_pct": self.reopened_rate,
-            "rating_average": self.rating_average,
-            "rating_count": self.rating_count,
-            "forwarded_in": self.forwarded_in,
-            "forwarded_out": self.forwarded_out,
-        }
-        for histogram in HISTOGRAMS:
-            data[f"{histogram}_median"] = self.median(histogram)
-            data[f"{histogram}_p90"] = self.p90(histogram)
-        return data
 
 
 def without_jit():
@@ -276,26 +146,6 @@ def group_columns(scope, keys, unit_column=Feedback.unit_id):
 
 def _total(condition):
     return func.sum(case((condition, 1), else_=0))
-
-
-def acknowledged_moment():
-    """When the citizen was first told their item had arrived: the acknowledgement, or any first response."""
-    return func.coalesce(Feedback.acknowledged_at, Feedback.first_response_at)
-
-
-def acknowledge_missed(today):
-    """SQL: the acknowledgement deadline passed before today with no acknowledgement."""
-    return and_(acknowledged_moment().is_(None), Feedback.acknowledge_due < today)
-
-
-def overdue_condition(today):
-    """SQL: the clock is running and a deadline passed (the acknowledgement's or the answer's)."""
-    return and_(Feedback.status.in_(CLOCK_RUNNING), or_(Feedback.resolve_due < today, acknowledge_missed(today)))
-
-
-def first_missed_deadline(today):
-    """SQL: the first deadline an overdue item missed: the acknowledgement's if missed, else the answer's."""
-    return case((acknowledge_missed(today), Feedback.acknowledge_due), else_=Feedback.resolve_due)
 
 
 def counter_columns(today):

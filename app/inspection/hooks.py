@@ -1,7 +1,7 @@
 """How the inspectors' figures follow and show on the layers below; connected by the app factory."""
 
 from app import effects
-from app.inspection.rollups import mark_changes
+from app.inspection.rollup_marks import mark_changes
 from app.inspection.summary import unit_summary
 from app.notices.page_parts import add_unit_part
 

@@ -13,7 +13,8 @@ from app.clock import local_today, to_local
 from app.extensions import db
 from app.feedback.deadlines import working_days_between
 from app.feedback.models import Feedback, FeedbackEvent
-from app.inspection.figures import CLOCK_RUNNING, first_missed_deadline, item_conditions, overdue_condition
+from app.inspection.deadline_conditions import CLOCK_RUNNING, first_missed_deadline, overdue_condition
+from app.inspection.figures import item_conditions
 
 LIST_LOADING = (joinedload(Feedback.unit), joinedload(Feedback.assigned_to), joinedload(Feedback.forwarded_from))
 

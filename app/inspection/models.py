@@ -13,8 +13,8 @@ from app.types import UTCDateTime
 class QueueRollup(db.Model):
     """The queue figures of the items one unit received in one local month, of one kind and official.
 
-    Maintained by app/inspection/rollups.py from the feedback table, so that a province's report adds up
-    a few thousand of these rows instead of reading a million items. Counters are those of
+    Maintained by app/inspection/rollup_refresh.py from the feedback table, so that a province's report
+    adds up a few thousand of these rows instead of reading a million items. Counters are those of
     `figures.counter_columns` as of `QueueRollupMonth.as_of`; histograms are JSON lists of
     [value, count] pairs; `settled_months` is [["YYYY-MM", count], …] of the items answered or closed.
     """

@@ -15,11 +15,9 @@ from app.clock import local_today, utcnow
 from app.extensions import db
 from app.feedback.models import Feedback
 from app.feedback.states import OPEN_STATUSES
-from app.inspection import rollups
+from app.inspection import rollup_reading
 from app.inspection.disclosure import DisclosureFigures, disclosure_by_unit
 from app.inspection.figures import (
-    HISTOGRAMS,
-    QueueFigures,
     bucket_index,
     count_rows,
     forwarded_out_rows,
@@ -29,6 +27,7 @@ from app.inspection.figures import (
     without_jit,
     workday_scale,
 )
+from app.inspection.queue_figures import HISTOGRAMS, QueueFigures
 
 DEFAULT_RANKING_MIN_ITEMS = 10
 # Response-time distribution bars, in working days: (first, last) inclusive; None = no upper bound.
@@ -227,7 +226,7 @@ def build_report(scope, officials=False, hours_by_unit=False, today=None, cached
 def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
     """The SQL part of a report: every figure, without the units, officials and ranking (plain data only).
 
-    Whole months come from the rollups (app/inspection/rollups.py), a period's partial first month from the
+    Whole months come from the rollups (app/inspection/rollup_reading.py), a period's partial first month from the
     items themselves; periods the rollups cannot serve (ending in the past, mid-month) read the items,
     as does `use_rollups=False` (the same figures, the slow way).
     """
@@ -236,7 +235,7 @@ def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
     report.by_month = [QueueFigures() for _ in scope.months()]
     if officials:
         report.by_official = {}
-    plan = rollups.plan(scope, today) if use_rollups else None  # may commit a refresh of the rollups
+    plan = rollup_reading.plan(scope, today) if use_rollups else None  # may commit a refresh of the rollups
     without_jit()
     if plan is None:
         scope = prefer_table_scan(scope)
@@ -245,15 +244,15 @@ def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
     else:
         if plan.partial is not None:
             _add_item_figures(report, plan.partial, officials, hours_by_unit, today, scale)
-        rollups.add_figures(report, scope, plan, today, officials, hours_by_unit)
-        report.backlog = rollups.backlog(scope, plan)
+        rollup_reading.add_figures(report, scope, plan, today, officials, hours_by_unit)
+        report.backlog = rollup_reading.backlog(scope, plan)
     keys = ["unit", "kind", "month"]
     out_keys, out_rows = forwarded_out_rows(scope, keys)
     _roll_up(report, out_rows, out_keys, _add_counts)
     if plan is None:
         report.disclosure_by_unit = disclosure_by_unit(scope, scale)
     else:
-        report.disclosure_by_unit = rollups.disclosure(scope, plan, scale)
+        report.disclosure_by_unit = rollup_reading.disclosure(scope, plan, scale)
     for figures in report.disclosure_by_unit.values():
         report.disclosure.merge(figures)
     return report

@@ -26,6 +26,23 @@ def next_month(day):
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
+def month_end(day):
+    """The last day of `day`'s month."""
+    return next_month(day) - timedelta(days=1)
+
+
+def month_range(first, last):
+    """The first days of the months from `first`'s to `last`'s (none if either is None)."""
+    months = []
+    if first is None or last is None:
+        return months
+    day = month_start(first)
+    while day <= last:
+        months.append(day)
+        day = next_month(day)
+    return months
+
+
 def default_period(today=None):
     """The current month and the eleven before it, up to today."""
     today = today or local_today()

@@ -13,7 +13,7 @@ from flask import current_app
 
 from app.clock import local_today
 from app.inspection.disclosure import DisclosureFigures
-from app.inspection.figures import QueueFigures
+from app.inspection.queue_figures import QueueFigures
 from app.inspection.report import compute_figures
 from app.inspection.scope import AuditScope, default_period
 

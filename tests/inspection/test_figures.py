@@ -13,7 +13,7 @@ from datetime import date
 
 import pytest
 
-from app.inspection.figures import percentile
+from app.inspection.queue_figures import percentile
 from app.inspection.report import build_report
 from app.inspection.scope import AuditScope
 from tests.inspection.conftest import TODAY

@@ -1,4 +1,4 @@
-"""The precomputed queue figures (app/inspection/rollups.py) equal the figures read from the items, and stay so.
+"""The precomputed queue figures (app/inspection/rollup_*.py) equal the figures read from the items, and stay so.
 
 Each test computes a report twice, from the rollups and from the items (`use_rollups=False`, the same
 SQL the rollups are built with, over the items directly), and compares every figure.
@@ -16,11 +16,11 @@ from app.clock import local_today
 from app.extensions import db
 from app.feedback import actions
 from app.feedback.models import Feedback, HolidayOverride
-from app.inspection.figures import HISTOGRAMS
 from app.inspection.models import QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
+from app.inspection.queue_figures import HISTOGRAMS
 from app.inspection.report import compute_figures
-from app.inspection.rollups import month_end, plan
-from app.inspection.scope import AuditScope, default_period
+from app.inspection.rollup_reading import plan
+from app.inspection.scope import AuditScope, default_period, month_end
 from app.notices import services as notice_services
 from tests.factories import make_notice
 from tests.inspection.conftest import PERIOD, TODAY
