@@ -33,6 +33,8 @@ MODEL_MODULES = (
 )
 VIEW_MODULES = (
     "app.accounts.views",
+    "app.accounts.user_views",
+    "app.accounts.account_views",
     "app.notices.views",
     "app.notices.manage",
     "app.notices.posters",

@@ -1,0 +1,89 @@
+"""A user's own account under /account: details, password; and the one-time reset link anyone may open."""
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import blueprint
+from app.accounts.account_forms import NewPasswordForm, PasswordChangeForm, ProfileForm
+from app.accounts.own_account import change_password as change_own_password
+from app.accounts.own_account import update_profile
+from app.accounts.password_resets import find_reset
+from app.accounts.password_resets import use_reset_link as use_link
+from app.accounts.permissions import can_edit_own_account
+from app.accounts.services import AccountError
+from app.extensions import db
+from app.phones import format_local
+
+
+def _signed_in_user():
+    if not can_edit_own_account(current_user):
+        abort(403)
+    # Services store the user on relationships and audit rows: hand them the real object, not the proxy.
+    return current_user._get_current_object()
+
+
+def _show_error(form, error):
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+@blueprint.route("/account", methods=["GET", "POST"])
+@login_required
+def edit_account():
+    user = _signed_in_user()
+    form = ProfileForm(data={"display_name": user.display_name, "email": user.email, "phone": format_local(user.phone)})
+    if form.validate_on_submit():
+        try:
+            changed = update_profile(user, form.display_name.data, form.email.data, form.phone.data)
+        except AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu thông tin tài khoản.") if changed else _("Không có gì thay đổi."), "info")
+            return redirect(url_for("accounts.edit_account"))
+    return render_template("accounts/account.html", form=form, user=user)
+
+
+@blueprint.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    user = _signed_in_user()
+    form = PasswordChangeForm(user.username)
+    if form.validate_on_submit():
+        try:
+            change_own_password(user, form.current_password.data, form.new_password.data)
+        except AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            # The new session version ended every session of this user; this one carries on with it.
+            login_user(user)
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."), "info")
+            return redirect(url_for("accounts.edit_account"))
+    return render_template("accounts/password.html", form=form, user=user, forced=user.must_change_password)
+
+
+@blueprint.route("/account/reset/<token>", methods=["GET", "POST"])
+def use_reset_link(token):
+    reset = find_reset(token)
+    if reset is None:
+        return render_template("accounts/reset_invalid.html"), 404
+    form = NewPasswordForm(reset.user.username)
+    if form.validate_on_submit():
+        try:
+            use_link(token, form.new_password.data)
+        except AccountError as error:
+            db.session.rollback()
+            _show_error(form, error)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_("Đã đặt mật khẩu mới. Mời bạn đăng nhập."), "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form, user=reset.user)
