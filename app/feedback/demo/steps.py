@@ -6,7 +6,6 @@ from app.clock import to_local
 from app.feedback.deadlines import DENUNCIATION_EXTENSION, RESOLVE
 from app.feedback.demo.texts import (
     AGENCIES,
-    ANSWERS,
     EXTENSION_REASONS,
     FORWARD_REASONS,
     PUBLIC_QUESTIONS,
@@ -16,6 +15,7 @@ from app.feedback.demo.texts import (
     REOPEN_REASONS,
     REQUESTS,
     SUPPLIED,
+    answers_for,
     fill,
 )
 
@@ -110,7 +110,7 @@ def _plan_extensions(rng, history, kind, actor):
 def _plan_answer(rng, history, kind, unit, actor, late, row):
     _, resolve_due = history.due_dates()
     is_public = kind == "question" and row["notice_id"] is not None and rng.random() < 0.4
-    answer = fill(rng.choice(ANSWERS[kind]), rng, unit)
+    answer = fill(rng.choice(answers_for(kind, row["_template"])), rng, unit)
     day = history.day_for(rng, resolve_due, late, 10)
     reply = history.add(rng, "reply", day, actor, answer, data={"is_public": is_public})
     if is_public:
@@ -126,6 +126,6 @@ def _plan_answer(rng, history, kind, unit, actor, late, row):
             history.add(rng, "reopen", reopened, actor, rng.choice(REOPEN_REASONS))
             if rng.random() < 0.7:
                 _, resolve_due = history.due_dates()
-                again = fill(rng.choice(ANSWERS[kind]), rng, unit)
+                again = fill(rng.choice(answers_for(kind, row["_template"])), rng, unit)
                 day = history.day_for(rng, resolve_due, rng.random() < 0.2, 10)
                 history.add(rng, "reply", day, actor, again, data={"is_public": is_public})

@@ -13,7 +13,9 @@ CITIZEN_TEXTS = {
     "complaint": TEXTS["complaints"],
     "denunciation": TEXTS["denunciations"],
 }
+# Answers by kind; a question is answered with the answers written for it.
 ANSWERS = TEXTS["answers"]
+QUESTION_ANSWERS = {question["text"]: question["answers"] for question in TEXTS["questions"]}
 REJECT_REASONS = TEXTS["reject_reasons"]
 REQUESTS = TEXTS["requests"]
 SUPPLIED = TEXTS["supplied"]
@@ -22,6 +24,11 @@ FORWARD_REASONS = TEXTS["forward_reasons"]
 AGENCIES = TEXTS["agencies"]
 REOPEN_REASONS = TEXTS["reopen_reasons"]
 RATING_COMMENTS = TEXTS["rating_comments"]
+
+
+def answers_for(kind, template):
+    """Return the answers that fit an item of `kind` written from `template`."""
+    return QUESTION_ANSWERS[template] if kind == "question" else ANSWERS[kind]
 
 
 def fill(template, rng, commune, target=None):

@@ -16,7 +16,7 @@ MALE_MIDDLE, FEMALE_MIDDLE = PLACES["male_middle"], PLACES["female_middle"]
 MALE_GIVEN, FEMALE_GIVEN = PLACES["male_given"], PLACES["female_given"]
 VILLAGE_NAMES = PLACES["village_names"]
 STREET_QUARTERS = PLACES["street_quarters"]
-FIELD_NAMES = PLACES["field_names"]
+FIELDS = PLACES["fields"]
 PROVINCE_PROJECTS = PLACES["province_projects"]
 LOCAL_PROJECTS = PLACES["local_projects"]
 WORKS = PLACES["works"]
@@ -85,9 +85,12 @@ class Commune:
 
 def person(rng):
     """Return a Vietnamese full name and how to address the person ("ông" or "bà")."""
-    if rng.random() < 0.5:
-        return f"{rng.choice(SURNAMES)} {rng.choice(MALE_MIDDLE)} {rng.choice(MALE_GIVEN)}", "ông"
-    return f"{rng.choice(SURNAMES)} {rng.choice(FEMALE_MIDDLE)} {rng.choice(FEMALE_GIVEN)}", "bà"
+    male = rng.random() < 0.5
+    middles, givens = (MALE_MIDDLE, MALE_GIVEN) if male else (FEMALE_MIDDLE, FEMALE_GIVEN)
+    surname, middle, given = rng.choice(SURNAMES), rng.choice(middles), rng.choice(givens)
+    while given == middle:  # no "Nguyễn Phương Phương"
+        given = rng.choice(givens)
+    return f"{surname} {middle} {given}", "ông" if male else "bà"
 
 
 def _officer(rng, position):

@@ -38,6 +38,8 @@ CATEGORY_IDS = tuple(NOTICE_CATEGORIES)
 DRAFT_SHARE = 0.03
 WITHDRAWN_SHARE = 0.05
 CORRECTED_SHARE = 0.10
+# Notices (by index) corrected once and twice whatever the draw, so that even a small demo shows both.
+SHOWCASE_CORRECTIONS = {len(CATEGORY_IDS): 2, len(CATEGORY_IDS) + 1: 1}
 LATE_SHARE = 0.12
 SHORT_PERIOD_SHARE = 0.08
 RECENT_SHARE = 0.22  # issued in the last 40 days: the notices currently on the boards
@@ -168,6 +170,15 @@ def _correct_addendum(rng, fields, commune, text):
 CORRECTIONS = (_correct_contact, _correct_period, _correct_place, _correct_reference, _correct_addendum)
 
 
+def _correction_count(rng, index):
+    """How many corrections notice `index` gets once published (none, for most)."""
+    if index in SHOWCASE_CORRECTIONS:
+        return SHOWCASE_CORRECTIONS[index]
+    if rng.random() < CORRECTED_SHARE:
+        return 1 if rng.random() < 0.7 else 2
+    return 0
+
+
 def _withdrawal_reason(rng, fields, text):
     template = rng.choice(WITHDRAWAL_REASONS)
     document, _, symbol = fields["legal_reference"].partition(" số ")
@@ -189,9 +200,12 @@ def plan_notice(index, seed, communes, weights, today, now, used_codes, authors)
         category = rng.choices(list(CATEGORY_WEIGHTS), list(CATEGORY_WEIGHTS.values()))[0]
     roll = rng.random()
     status = "draft" if roll < DRAFT_SHARE else "withdrawn" if roll < DRAFT_SHARE + WITHDRAWN_SHARE else "published"
+    if index in SHOWCASE_CORRECTIONS:
+        status = "published"
     dates = plan_dates(rng, category, status, today)
     officer = commune.officer_for(category, rng)
     text = write_notice(rng, commune, category, dates, officer)
+    dates["opinion_end"] = text["opinion_end"]
     fields = {
         "category": category,
         "title": text["title"],
@@ -236,8 +250,8 @@ def plan_notice(index, seed, communes, weights, today, now, used_codes, authors)
     moments = [published_at]
     reasons = [""]
     states = [dict(fields)]
-    if rng.random() < CORRECTED_SHARE:
-        count = 1 if rng.random() < 0.7 else 2
+    count = _correction_count(rng, index)
+    if count:
         span = (window_end - published_at).total_seconds()
         offsets = sorted(rng.uniform(0.1, 0.9) * span for _ in range(count))
         for correction, offset in zip(rng.sample(CORRECTIONS, count), offsets, strict=True):

@@ -9,7 +9,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 from app.notices.demo.datafiles import load_data
-from app.notices.demo.places import FIELD_NAMES, LOCAL_PROJECTS, PROVINCE_PROJECTS, WORKS, person
+from app.notices.demo.places import FIELDS, LOCAL_PROJECTS, PROVINCE_PROJECTS, WORKS, person
 from app.phones import format_local
 
 TEXTS = load_data(__package__, "texts.toml")
@@ -18,12 +18,16 @@ PERIODS = TEXTS["periods"]
 OCCASIONS = TEXTS["occasions"]
 SEASONS = TEXTS["seasons"]
 BASES = TEXTS["bases"]
-# Per category: documents (kind, symbol), base groups, titles, summary openers, summary details, body items.
+# Per category: documents (kind, symbol), base groups, details, body items, table, and subjects (a title and
+# its summaries, with details, items or a table of their own if the category's do not fit).
 CATEGORIES = TEXTS["categories"]
 WITHDRAWAL_REASONS = TEXTS["withdrawal_reasons"]
 ADDENDA = TEXTS["addenda"]
 
-OPINION_CATEGORIES = ("village_convention", "zoning", "socio_economic_plan", "compensation_resettlement")
+# Categories with a subject put to the people's comments (a draft): only those get a comment period.
+OPINION_CATEGORIES = tuple(
+    category for category, spec in CATEGORIES.items() if any(subject.get("opinions") for subject in spec["subjects"])
+)
 
 
 def vn_number(value):
@@ -40,6 +44,7 @@ def vn_decimal(value, digits=1):
 def context_for(rng, commune, category, dates, officer):
     """Return the placeholder values for one notice."""
     village, other_village, third_village = rng.sample(commune.villages, 3)
+    area, amount = rng.uniform(250, 95_000), rng.randint(120, 98_000) * 1_000_000
     year = dates["issued_on"].year
     soon = dates["issued_on"] + timedelta(days=rng.randint(0, 75))
     values = {
@@ -52,7 +57,7 @@ def context_for(rng, commune, category, dates, officer):
         "third_village": third_village,
         "kind": commune.kind_label,
         "village_head": commune.village_head,
-        "field_name": rng.choice(FIELD_NAMES),
+        "field": rng.choice(FIELDS),
         "year": year,
         "next_year": year + 1,
         "previous_year": year - 1,
@@ -66,12 +71,12 @@ def context_for(rng, commune, category, dates, officer):
         "households": rng.randint(3, 140),
         "poor": rng.randint(2, 40),
         "near_poor": rng.randint(3, 55),
-        "area": vn_decimal(rng.uniform(250, 95_000)) + " m²",
-        "area_2": vn_decimal(rng.uniform(100, 20_000)) + " m²",
+        "area": vn_decimal(area) + " m²",
+        "area_2": vn_decimal(area * rng.uniform(0.2, 0.9)) + " m²",  # a part of the area
         "area_ha": vn_decimal(rng.uniform(2, 180), 2),
         "land_type": rng.choice(LAND_TYPES),
-        "amount": vn_number(rng.randint(120, 98_000) * 1_000_000) + " đồng",
-        "amount_2": vn_number(rng.randint(50, 40_000) * 1_000_000) + " đồng",
+        "amount": vn_number(amount) + " đồng",
+        "amount_2": vn_number(amount * rng.randint(30, 95) // 100_000_000 * 1_000_000) + " đồng",  # spent of it
         "big_amount": vn_decimal(rng.uniform(18, 160), 1) + " tỷ đồng",
         "big_amount_2": vn_decimal(rng.uniform(16, 150), 1) + " tỷ đồng",
         "price": vn_number(rng.randint(6, 120) * 5_000),
@@ -126,14 +131,18 @@ def _sentence_case(text):
 
 
 def write_notice(rng, commune, category, dates, officer):
-    """Return title, summary, body_html, legal_reference and place of a demo notice."""
+    """Return title, summary, body_html, legal_reference, place and comment deadline of a demo notice."""
     spec = CATEGORIES[category]
     values = context_for(rng, commune, category, dates, officer)
     reference = legal_reference(rng, category, dates["issued_on"])
-    title = _sentence_case(rng.choice(spec["titles"]).format(**values))
-    summary = _summary(rng, spec, values, dates)
+    # The title and its summary come from one subject, so they speak of the same thing and place.
+    subject = rng.choice(spec["subjects"])
+    if not subject.get("opinions"):
+        dates = {**dates, "opinion_end": None}  # only a draft is put to the people's comments
+    title = _sentence_case(subject["title"].format(**values))
+    summary = _summary(rng, subject, subject.get("details", spec["details"]), values, dates)
     place = _place(rng, commune, values)
-    body = _body(rng, spec, values, reference, place, dates)
+    body = _body(rng, {**spec, **subject}, values, reference, place, dates)
     return {
         "title": title[:300],
         "summary": summary,
@@ -141,12 +150,13 @@ def write_notice(rng, commune, category, dates, officer):
         "legal_reference": reference,
         "place": place,
         "other_village": values["other_village"],
+        "opinion_end": dates["opinion_end"],
     }
 
 
-def _summary(rng, spec, values, dates):
-    opener = _sentence_case(rng.choice(spec["openers"]).format(**values))
-    detail = rng.choice(spec["details"]).format(**values)
+def _summary(rng, subject, details, values, dates):
+    opener = _sentence_case(rng.choice(subject["summaries"]).format(**values))
+    detail = rng.choice(details).format(**values)
     if dates.get("opinion_end"):
         closing = f"Hạn góp ý: đến hết ngày {dates['opinion_end']:%d/%m/%Y}."
     else:
@@ -238,12 +248,10 @@ def _budget_table(rng, values):
 
 def _public_land_table(rng, values):
     rows = [
-        (index, _household_name(rng), values["field_name"], vn_decimal(rng.uniform(200, 5000)), "5 năm")
+        (index, _household_name(rng), _sentence_case(values["field"]), vn_decimal(rng.uniform(200, 5000)), "5 năm")
         for index in range(1, rng.randint(3, 5) + 1)
     ]
-    return _table(
-        "Danh sách hộ thuê đất công ích", ("STT", "Người thuê", "Xứ đồng", "Diện tích (m²)", "Thời hạn"), rows
-    )
+    return _table("Danh sách hộ thuê đất công ích", ("STT", "Người thuê", "Vị trí", "Diện tích (m²)", "Thời hạn"), rows)
 
 
 def _households_table(rng, values):
