@@ -15,6 +15,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.glossary import NOTICE_CATEGORIES
 from app.notices import demo
+from app.notices.demo.truetype import vietnamese_fonts
 from app.notices.forms import NoticeForm
 from app.notices.models import Attachment, Notice, NoticeVersion
 from app.notices.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, snapshot, timeliness_warnings
@@ -211,6 +212,22 @@ def test_seed_demo_attaches_small_real_pdfs(seeded):
         notice = attachment.notice
         if notice.versions:
             assert notice.versions[0].snapshot["attachments"][0]["sha256"] == attachment.sha256
+
+
+def test_seed_demo_pdfs_show_the_notice_in_vietnamese(seeded):
+    """A demo PDF reads as the printed notice: its title and text with every diacritic, its title in the metadata."""
+    if vietnamese_fonts() is None:
+        pytest.skip("no TrueType font with Vietnamese letters here (fonts-noto-core or fonts-dejavu-core)")
+    attachments = db.session.scalars(select(Attachment)).all()
+    assert attachments
+    for attachment in attachments:
+        reader = PdfReader(attachment_path(attachment.stored_name), strict=True)
+        text = " ".join(reader.pages[0].extract_text().split())
+        notice = attachment.notice
+        assert reader.metadata.title == notice.title
+        assert "Độc lập – Tự do – Hạnh phúc" in text
+        assert notice.title in text and notice.versions[0].snapshot["legal_reference"] in text
+        assert "Căn cứ" in text and "thông báo:" in text
 
 
 def test_seed_demo_keeps_existing_accounts(runner):

@@ -17,7 +17,7 @@ from app.accounts.services import create_user, find_user
 from app.accounts.units import load_province
 from app.clock import local_today, utcnow
 from app.extensions import db
-from app.notices.demo.pdf import tiny_pdf
+from app.notices.demo.pdf import html_paragraphs, tiny_pdf
 from app.notices.demo.places import build_commune
 from app.notices.demo.plans import plan_notice
 from app.notices.models import Attachment, Notice, NoticeVersion
@@ -95,9 +95,9 @@ def _demo_authors():
 
 def _attach_pdf(plan, notice_id, stored_names):
     row = plan.row
+    # The notice as printed: its document number, then its text.
     data = tiny_pdf(
-        row["title"],
-        [row["summary"], f"{row['legal_reference']} - {row['place']}", f"Lien he: {row['contact_name']}"],
+        row["title"], [row["legal_reference"], *html_paragraphs(row["body_html"])], plan.commune.people_committee_full
     )
     name = f"thong-bao-{row['short_code'] or notice_id}.pdf"
     stored = store_upload(data, name)
