@@ -1,6 +1,6 @@
 """A user's own account under /account: details, password; and the one-time reset link anyone may open."""
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -69,11 +69,19 @@ def change_password():
     return render_template("accounts/password.html", form=form, user=user, forced=user.must_change_password)
 
 
+def _private(response, status=200):
+    """The reset page carries its token in the URL: no cache keeps it, no link sends it on as a referrer."""
+    response = make_response(response, status)
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @blueprint.route("/account/reset/<token>", methods=["GET", "POST"])
 def use_reset_link(token):
     reset = find_reset(token)
     if reset is None:
-        return render_template("accounts/reset_invalid.html"), 404
+        return _private(render_template("accounts/reset_invalid.html"), 404)
     form = NewPasswordForm(reset.user.username)
     if form.validate_on_submit():
         try:
@@ -86,4 +94,4 @@ def use_reset_link(token):
             logout_user()
             flash(_("Đã đặt mật khẩu mới. Mời bạn đăng nhập."), "info")
             return redirect(url_for("accounts.login"))
-    return render_template("accounts/reset.html", form=form, user=reset.user)
+    return _private(render_template("accounts/reset.html", form=form, user=reset.user))
