@@ -39,7 +39,7 @@ _NEXT_TOKEN = re.compile(r"[ \t]*([0-9]{1,5}[a-z]?(?:/[0-9]{1,5}[a-z]?)*(?![0-9]
 # The patterns below read folded text.
 _ID_KEYWORD = re.compile(
     r"\b(?:cccd|cmnd|cmtnd|can cuoc(?: cong dan)?|chung minh(?: nhan dan| thu)?|dinh danh(?: ca nhan)?"
-    r"|ho chieu)\b[^0-9\n]{0,20}"
+    r"|ho chieu)\b[^0-9\n\[\]]{0,20}"  # not across a "[đã ẩn]" already put in
 )
 _NAME_STATEMENT = re.compile(r"\b(?:ho va ten|ho ten|ten toi la|toi ten la|toi ten|toi la|em la|chau la)\b[ \t]*:?")
 _ADDRESS_STATEMENT = re.compile(
