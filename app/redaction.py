@@ -172,10 +172,15 @@ def _id_numbers(text, folded):
             found.append((run.start(), run.end(), run.group()))
     for keyword in _ID_KEYWORD.finditer(folded):
         chain = next(_digit_chains(text[keyword.end() :]), None)
-        if chain and chain[0].start() == 0:
-            digits = "".join(group.group() for group in chain)
-            if len(digits) in (9, 12):
-                found.append((keyword.end(), keyword.end() + chain[-1].end(), digits))
+        if not chain or chain[0].start() != 0:
+            continue
+        # The first groups that make 9 or 12 digits ("001 203 004 567 0912…"), the longer reading first.
+        count, ends = 0, []
+        for group in chain:
+            count += len(group.group())
+            if count in (9, 12):
+                ends.insert(0, keyword.end() + group.end())
+        found += [(keyword.end(), end, text[keyword.end() : end]) for end in ends]
     return found
 
 

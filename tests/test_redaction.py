@@ -213,6 +213,8 @@ def test_any_written_mobile_number_is_replaced_wherever_it_stands(phone, before,
 
 
 @example("CCCD000000000:00000000 0000")  # a keyword must not reach across an earlier "[đã ẩn]"
+@example("CCCD:00000000 0 000000000")  # grouped digits after a keyword: the first 9 or 12
+@example("CCCD:00000000 0 030.0000000")  # … the shorter reading when the longer one overlaps a phone
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=200) | st.builds(" ".join, st.lists(st.sampled_from(ISSUE_TEXT.split()), max_size=30)))
 def test_matches_are_slices_of_the_text_in_order_and_redacting_twice_changes_nothing(text):
