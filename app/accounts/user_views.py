@@ -50,7 +50,7 @@ def _fill_choices(form, manager, current_unit=None):
     form.unit.choices = unit_choices(assignable_units(manager, current_unit))
 
 
-def _chosen_unit(form, manager):
+def _chosen_unit(form):
     unit = AdministrativeUnit.by_code(form.unit.data)
     if unit is None:
         abort(400)
@@ -95,7 +95,7 @@ def new_user():
                 form.username.data,
                 form.display_name.data,
                 form.role.data,
-                _chosen_unit(form, manager),
+                _chosen_unit(form),
                 email=form.email.data,
                 phone=form.phone.data,
             )
@@ -144,7 +144,7 @@ def edit_user(user_id):
     if not form.validate_on_submit():
         return _render_user(manager, user, role_form=form, status=400)
     try:
-        changed = change_role_and_unit(manager, user, form.role.data, _chosen_unit(form, manager))
+        changed = change_role_and_unit(manager, user, form.role.data, _chosen_unit(form))
     except AccountError as error:
         db.session.rollback()
         _show_error(form, error)
