@@ -99,10 +99,23 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations rebuild a table (copy, DROP, rename); with foreign keys enforced, dropping a
+            # table other rows point at (users, notices …) fails on any database that holds data. The
+            # pragma only takes effect outside a transaction, so it goes straight to the driver before
+            # SQLAlchemy begins one; the rebuilt tables keep their constraints, checked again below.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"foreign keys broken by the migration: {broken[:5]}")
+        if connection.dialect.name == "sqlite":
+            connection.commit()  # end the check's read, so that the pragma takes effect before the pool reuses it
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 if context.is_offline_mode():
