@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
+from app.feedback.intake import submit_feedback
 from app.notices.models import Notice
 from app.sanitize import clean_html
 from tests.factories import PASSWORD, make_notice, make_units, make_user
@@ -228,6 +229,36 @@ def test_a_draft_opens_in_the_editor_and_saves_unchanged(live_app, live_server, 
     page.locator("form.notice-form button[type=submit]").click()
     db.session.expire_all()
     assert db.session.get(Notice, notice_id).body_html == edited
+
+
+def test_official_answers_with_a_list_and_the_citizen_reads_it(live_app, live_server, desktop):
+    _, commune, _ = make_units()
+    make_user("official", commune, username="canbo.daison")
+    with live_app.test_request_context():  # the audit entry reads the request
+        item = submit_feedback(kind="question", unit=commune, text="Hồ sơ xin hỗ trợ tiền điện cần những giấy tờ gì?")
+        db.session.commit()
+    item_id, code = item.id, item.tracking_code
+    db.session.remove()
+
+    page = desktop
+    _sign_in(page, live_server)
+    page.goto(f"{live_server}/manage/queue/{item_id}")
+    reply = page.locator("form[action$='/reply']")
+    answer = reply.get_by_role("textbox", name="Nội dung trả lời")
+    answer.click()
+    page.keyboard.type("Hồ sơ gồm:")
+    page.keyboard.press("Enter")
+    reply.get_by_role("button", name="Danh sách đánh số").click()
+    page.keyboard.type("Đơn đề nghị theo mẫu")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Giấy xác nhận hộ nghèo")
+    assert reply.locator("textarea[name$=answer_html]").input_value() == (
+        "<p>Hồ sơ gồm:</p><ol><li>Đơn đề nghị theo mẫu</li><li>Giấy xác nhận hộ nghèo</li></ol>"
+    )
+    reply.get_by_role("button", name="Gửi câu trả lời").click()
+
+    page.goto(f"{live_server}/track/{code}")
+    assert page.locator(".answer-body ol > li").all_inner_texts() == ["Đơn đề nghị theo mẫu", "Giấy xác nhận hộ nghèo"]
 
 
 @pytest.fixture
