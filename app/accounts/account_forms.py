@@ -7,21 +7,13 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional, Validati
 
 from app.accounts.password_policy import MAX_LENGTH, password_problems
 from app.accounts.services import clean_email, clean_phone
-from app.accounts.user_forms import account_check, clean_name, no_control_characters
+from app.accounts.user_forms import account_check, display_name_field
 
 
 class ProfileForm(FlaskForm):
     """The user's display name, e-mail and phone."""
 
-    display_name = StringField(
-        _l("Họ và tên"),
-        filters=[clean_name],
-        validators=[
-            DataRequired(_l("Vui lòng nhập họ và tên.")),
-            Length(max=120, message=_l("Họ và tên tối đa 120 ký tự.")),
-            no_control_characters,
-        ],
-    )
+    display_name = display_name_field()
     email = StringField(_l("Thư điện tử"), validators=[Optional(), account_check(clean_email)])
     phone = StringField(_l("Số điện thoại"), validators=[Optional(), account_check(clean_phone)])
 

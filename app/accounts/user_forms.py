@@ -39,6 +39,19 @@ def account_check(check):
     return validate
 
 
+def display_name_field():
+    """A person's full name as a user types it (required, one line, at most 120 characters)."""
+    return StringField(
+        _l("Họ và tên"),
+        filters=[clean_name],
+        validators=[
+            DataRequired(_l("Vui lòng nhập họ và tên.")),
+            Length(max=120, message=_l("Họ và tên tối đa 120 ký tự.")),
+            no_control_characters,
+        ],
+    )
+
+
 def role_choices(roles):
     """Select choices for the roles a manager may give."""
     return [SelectChoice(role, ROLES[role]) for role in roles]
@@ -84,15 +97,7 @@ class UserCreateForm(RoleAndUnitForm, HandoverForm):
         filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[DataRequired(_l("Vui lòng nhập tên đăng nhập.")), account_check(check_username)],
     )
-    display_name = StringField(
-        _l("Họ và tên"),
-        filters=[clean_name],
-        validators=[
-            DataRequired(_l("Vui lòng nhập họ và tên.")),
-            Length(max=120, message=_l("Họ và tên tối đa 120 ký tự.")),
-            no_control_characters,
-        ],
-    )
+    display_name = display_name_field()
     email = StringField(
         _l("Thư điện tử (không bắt buộc)"),
         validators=[Optional(), account_check(clean_email)],

@@ -4,6 +4,7 @@ The browser is required: a missing /usr/bin/chromium fails these tests, never sk
 """
 
 import os
+import re
 import threading
 
 import pytest
@@ -15,6 +16,13 @@ from app.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+PHONE_WIDTH = 360
+TRACKING_CODE = re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]{4}){3}\b")
+
+
+def page_width(page):
+    """How wide the page is laid out: more than the viewport means sideways scrolling."""
+    return page.evaluate("document.documentElement.scrollWidth")
 
 
 @pytest.fixture
@@ -60,7 +68,20 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A 360×640 phone context (a cheap Android phone)."""
-    context = browser.new_context(viewport={"width": 360, "height": 640}, device_scale_factor=2, is_mobile=True)
+    context = browser.new_context(viewport={"width": PHONE_WIDTH, "height": 640}, device_scale_factor=2, is_mobile=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def citizen_phone(browser):
+    """The same phone with JavaScript off: everything a citizen does must work without it."""
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 640},
+        device_scale_factor=2,
+        is_mobile=True,
+        java_script_enabled=False,
+    )
     yield context.new_page()
     context.close()
 

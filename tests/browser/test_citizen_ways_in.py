@@ -2,35 +2,15 @@
 
 import re
 
-import pytest
-
 from app.extensions import db
+from tests.browser.conftest import PHONE_WIDTH, TRACKING_CODE, page_width
 from tests.factories import PASSWORD, make_unit, make_units, make_user
 
-PHONE_WIDTH = 360
-CODE = re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]{4}){3}\b")
 QUESTION = (
     "Cống thoát nước đầu ngõ 5 thôn Trại bị tắc từ tuần trước,\n"
     "mưa xuống là nước tràn vào nhà. Xin hỏi bao giờ xã cho nạo vét?"
 )
 ANSWER = "Tổ công tác của xã sẽ nạo vét cống đầu ngõ 5 thôn Trại trong ngày 20/5."
-
-
-@pytest.fixture
-def citizen_phone(browser):
-    """A 360×640 phone with JavaScript off: the citizen's way in must work without it."""
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": 640},
-        device_scale_factor=2,
-        is_mobile=True,
-        java_script_enabled=False,
-    )
-    yield context.new_page()
-    context.close()
-
-
-def _page_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def _top(locator):
@@ -56,11 +36,11 @@ def test_a_citizen_asks_a_commune_from_the_home_page_and_finds_the_answer_by_cod
     phone.locator("#kind-petition").check()
     phone.get_by_label("Xã, phường nhận ý kiến").select_option(label="Xã Đại Sơn")
     phone.get_by_label("Nội dung").fill(QUESTION)
-    assert _page_width(phone) <= PHONE_WIDTH, "the form must not scroll sideways on a phone"
+    assert page_width(phone) <= PHONE_WIDTH, "the form must not scroll sideways on a phone"
     phone.get_by_role("button", name="Gửi ý kiến").click()
 
     assert phone.locator("h1").inner_text() == "Đã gửi ý kiến của bạn"
-    match = CODE.search(re.sub(r"\s", "", phone.locator(".receipt .tracking-code").inner_text()))
+    match = TRACKING_CODE.search(re.sub(r"\s", "", phone.locator(".receipt .tracking-code").inner_text()))
     assert match, "the receipt shows the tracking code"
     code = match.group()
     assert "Xã Đại Sơn" in phone.locator(".facts").inner_text()
@@ -77,7 +57,7 @@ def test_a_citizen_asks_a_commune_from_the_home_page_and_finds_the_answer_by_cod
     question = phone.locator(".question .citizen-question")
     assert question.inner_text() == QUESTION
     assert phone.locator(".answer").count() == 0
-    assert _page_width(phone) <= PHONE_WIDTH
+    assert page_width(phone) <= PHONE_WIDTH
 
     # The official of the commune answers it (not publicly: there is no notice to show it on).
     desktop.goto(f"{live_server}/login")
@@ -99,7 +79,7 @@ def test_a_citizen_asks_a_commune_from_the_home_page_and_finds_the_answer_by_cod
     assert ANSWER in answer.inner_text()
     assert phone.locator(".question .citizen-question").inner_text() == QUESTION
     assert _top(question) < _top(answer), "the answer comes beneath the question"
-    assert _page_width(phone) <= PHONE_WIDTH
+    assert page_width(phone) <= PHONE_WIDTH
 
 
 def test_with_javascript_the_commune_list_narrows_to_a_name_typed_without_diacritics(live_app, live_server, desktop):

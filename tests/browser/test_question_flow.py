@@ -2,36 +2,16 @@
 
 import re
 
-import pytest
-
 from app.extensions import db
+from tests.browser.conftest import PHONE_WIDTH, TRACKING_CODE, page_width
 from tests.factories import PASSWORD, make_notice, make_units, make_user
 
-PHONE_WIDTH = 360
-CODE = re.compile(r"\b[A-Z]{2}(?:-[A-Z0-9]{4}){3}\b")
 QUESTION = (
     "Tôi là Lê Văn Cường, nhà ở xóm 3 thôn Đồng Đình, số điện thoại 0912 000 111. "
     "Nhà tôi có nằm trong danh sách 25 hộ bị thu hồi đất không, và khi nào được nhận tiền bồi thường?"
 )
 PUBLIC_QUESTION = "Các hộ trong danh sách thu hồi đất khi nào nhận tiền bồi thường?"
 ANSWER = "Xóm 3 có 6 hộ trong danh sách; tiền bồi thường được chi trả từ ngày 15/7 tại UBND xã."
-
-
-@pytest.fixture
-def citizen_phone(browser):
-    """A 360×640 phone with JavaScript off: everything the citizen does must work without it."""
-    context = browser.new_context(
-        viewport={"width": PHONE_WIDTH, "height": 640},
-        device_scale_factor=2,
-        is_mobile=True,
-        java_script_enabled=False,
-    )
-    yield context.new_page()
-    context.close()
-
-
-def _page_width(page):
-    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def test_phone_question_answered_publicly_shows_on_tracking_page_and_notice(
@@ -53,19 +33,19 @@ def test_phone_question_answered_publicly_shows_on_tracking_page_and_notice(
     phone.get_by_label("Nội dung").fill(QUESTION)
     phone.get_by_label("Họ và tên").fill("Lê Văn Cường")
     phone.get_by_label("Số điện thoại").fill("0912 000 111")
-    assert _page_width(phone) <= PHONE_WIDTH, "the form must not scroll sideways on a phone"
+    assert page_width(phone) <= PHONE_WIDTH, "the form must not scroll sideways on a phone"
 
     # Personal details without consent: a clear message, and nothing typed is lost.
     phone.get_by_role("button", name="Gửi ý kiến").click()
     assert "vui lòng đánh dấu ô đồng ý" in phone.locator(".error-summary").inner_text()
     assert phone.get_by_label("Nội dung").input_value() == QUESTION
-    assert _page_width(phone) <= PHONE_WIDTH
+    assert page_width(phone) <= PHONE_WIDTH
 
     phone.locator("#consent").check()
     phone.get_by_role("button", name="Gửi ý kiến").click()
     assert phone.locator("h1").inner_text() == "Đã gửi ý kiến của bạn"
     code_text = phone.locator(".receipt .tracking-code").inner_text()
-    match = CODE.search(re.sub(r"\s", "", code_text))
+    match = TRACKING_CODE.search(re.sub(r"\s", "", code_text))
     assert match, f"no tracking code on the receipt: {code_text!r}"
     code = match.group()
     assert code.startswith("HD-"), "a question's code starts with HD"
@@ -100,7 +80,7 @@ def test_phone_question_answered_publicly_shows_on_tracking_page_and_notice(
     phone.goto(f"{live_server}/track/{code}")
     assert phone.locator(".badge-status").inner_text() == "Đã trả lời"
     assert ANSWER in phone.locator(".answer .answer-body").inner_text()
-    assert _page_width(phone) <= PHONE_WIDTH, "the tracking page must not scroll sideways on a phone"
+    assert page_width(phone) <= PHONE_WIDTH, "the tracking page must not scroll sideways on a phone"
 
     # And the notice shows the edited question with the answer, never the citizen's words.
     phone.goto(f"{live_server}/notices/{notice_id}")
@@ -110,4 +90,4 @@ def test_phone_question_answered_publicly_shows_on_tracking_page_and_notice(
     assert PUBLIC_QUESTION in text and ANSWER in text
     assert "Lê Văn Cường" not in phone.content() and "0912 000 111" not in phone.content()
     assert phone.get_by_role("link", name="Xem 1 câu hỏi đã được trả lời").is_visible()
-    assert _page_width(phone) <= PHONE_WIDTH
+    assert page_width(phone) <= PHONE_WIDTH
