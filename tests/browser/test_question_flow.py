@@ -64,7 +64,9 @@ def test_phone_question_answered_publicly_shows_on_tracking_page_and_notice(
     assert "Đã thụ lý ý kiến." in desktop.locator("main").inner_text()
 
     reply = desktop.locator("form[action$='/reply']")
-    reply.get_by_label("Nội dung trả lời").fill(f"<p>{ANSWER}</p>")
+    # The answer field is the rich-text editor once its script has run: the official types text, not HTML.
+    reply.locator(".rte-editor").wait_for()
+    reply.get_by_role("textbox", name="Nội dung trả lời").fill(ANSWER)
     reply.get_by_label("Công khai câu hỏi và câu trả lời trên trang thông báo").check()
     public_question = reply.get_by_label(re.compile("^Câu hỏi sẽ công khai"))
     draft = public_question.input_value()
