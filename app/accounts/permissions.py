@@ -27,6 +27,21 @@ def can_use_manage_area(user):
     return _is_signed_in(user) and user.role in STAFF_ROLES
 
 
+def can_use_user_management(user):
+    """The users area (/manage/users): leaders for their commune, admins for their unit's subtree."""
+    return bool(assignable_roles(user))
+
+
+def can_use_administration(user):
+    """The administration area (/manage/admin, deadline rules, holidays): administrators only."""
+    return _is_signed_in(user) and user.role == "admin"
+
+
+def can_use_account(user):
+    """The own-account area (/account): every signed-in user."""
+    return _is_signed_in(user)
+
+
 def assignable_roles(user):
     """The roles this user may give to an account they manage (none for officials and inspectors)."""
     if not _is_signed_in(user):
@@ -36,7 +51,7 @@ def assignable_roles(user):
 
 def can_manage_users(user):
     """Leaders manage the officials and leaders of their commune; admins every account under their unit."""
-    return bool(assignable_roles(user))
+    return can_use_user_management(user)
 
 
 def can_create_user(user):
@@ -86,4 +101,4 @@ def can_reset_password(actor, target):
 
 def can_edit_own_account(user):
     """Every signed-in user changes their own password, display name, e-mail and phone."""
-    return _is_signed_in(user)
+    return can_use_account(user)

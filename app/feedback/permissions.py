@@ -4,7 +4,7 @@ Staff (officials, leaders, admins) handle the items of the units in their subtre
 read them. A denouncer's identity is shown to the one official assigned to the item, nobody else.
 """
 
-from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_manage_area
+from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_administration, can_use_manage_area
 from app.feedback.states import allowed_actions
 
 
@@ -12,8 +12,8 @@ def _is_signed_in(user):
     return user is not None and getattr(user, "is_authenticated", False) and user.is_active
 
 
-def can_view_queue(user):
-    """Staff and inspectors have a queue page (of their own unit's subtree)."""
+def can_use_queue(user):
+    """The queue area (/manage/queue): staff handle their unit subtree's items, inspectors read them."""
     return can_use_manage_area(user) or (_is_signed_in(user) and user.role == "inspector")
 
 
@@ -43,4 +43,4 @@ def can_view_identity(user, item):
 
 def can_manage_deadline_rules(user):
     """Deadline rules and holiday overrides are the administrators' (they change every unit's dates)."""
-    return _is_signed_in(user) and user.role == "admin"
+    return can_use_administration(user)

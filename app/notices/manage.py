@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AdministrativeUnit
-from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_manage_area
+from app.accounts.permissions import can_audit_unit, can_manage_unit
 from app.clock import local_today
 from app.extensions import db
 from app.glossary import NOTICE_STATUSES
@@ -34,6 +34,7 @@ from app.notices.permissions import (
     can_delete_notice,
     can_edit_notice,
     can_publish_notice,
+    can_use_notice_management,
     can_withdraw_notice,
 )
 from app.notices.queries import page_number, paginate
@@ -193,7 +194,7 @@ def _render_show(notice, attachment_form=None, remove_form=None, remove_target=N
 @login_required
 def manage_index():
     """The notices of the user's unit subtree, drafts included, newest first."""
-    if not (can_use_manage_area(current_user) or can_audit_unit(current_user, current_user.unit)):
+    if not can_use_notice_management(current_user):
         abort(403)
     unit = _get_unit(request.args["unit"]) if request.args.get("unit") else current_user.unit
     status = request.args.get("status", "")

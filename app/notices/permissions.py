@@ -1,6 +1,11 @@
 """Permission functions for notices, used by views and by templates."""
 
-from app.accounts.permissions import can_manage_unit
+from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_manage_area
+
+
+def can_use_notice_management(user):
+    """The notice management area (/manage/): staff write, inspectors read."""
+    return can_use_manage_area(user) or can_audit_unit(user, getattr(user, "unit", None))
 
 
 def can_view_notice(user, notice):
