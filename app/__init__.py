@@ -5,7 +5,8 @@ The packages of app/ form layers; an import only ever points down (tests/test_la
     app/__init__.py, templating, seeding,   the factory: registers everything, imported by nothing
       site, compression
     api                                     JSON surfaces over the domains' services
-    inspection                              inspectors' figures, rollups, exports, annual report, pages
+    inspection, workspaces                  inspectors' figures, rollups, exports, annual report, pages;
+                                            the staff homes (/manage, the leader's overview, administration)
     feedback, search                        the citizens' queue; the notices' full-text index
     notices                                 notices, versions, attachments, QR codes, posters
     accounts                                units, users, sign-in, permissions
@@ -50,6 +51,7 @@ VIEW_MODULES = (
     "app.api.feedback",
     "app.api.deadlines",
     "app.inspection.views",
+    "app.workspaces.views",
     "app.api.stats",
 )
 
@@ -108,6 +110,7 @@ def register_blueprints(app):
     from app.notices import blueprint as notices_blueprint
     from app.search import blueprint as search_blueprint
     from app.site import blueprint as site_blueprint
+    from app.workspaces import blueprint as workspaces_blueprint
 
     # Importing a view module attaches its routes to its blueprint.
     for module in VIEW_MODULES:
@@ -117,6 +120,7 @@ def register_blueprints(app):
     app.register_blueprint(search_blueprint)
     app.register_blueprint(feedback_blueprint)
     app.register_blueprint(audit_blueprint)
+    app.register_blueprint(workspaces_blueprint)
     app.register_blueprint(api_blueprint, url_prefix="/api/v1")
     app.register_blueprint(site_blueprint)
 

@@ -38,6 +38,7 @@ LAYERS = {
     "app.search": DOMAINS,
     "app.feedback": DOMAINS,
     "app.inspection": INSPECTION,
+    "app.workspaces": INSPECTION,
     "app.api": API,
     # the factory and what registers or seeds everything
     "app": FACTORY,

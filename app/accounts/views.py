@@ -34,7 +34,7 @@ def _login_limit():
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("notices.manage_index"))
+        return redirect(url_for("workspaces.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(form.username.data, form.password.data)
@@ -47,8 +47,8 @@ def login():
             if user.must_change_password:
                 flash(_("Mật khẩu của bạn là mật khẩu tạm thời. Vui lòng đặt mật khẩu mới trước khi làm việc."), "info")
                 return redirect(url_for("accounts.change_password"))
-            default = url_for("notices.manage_index")
-            return redirect(_safe_next(request.args.get("next")) or default)
+            # /manage sends each role to its own home (the official's queue, the leader's overview, …).
+            return redirect(_safe_next(request.args.get("next")) or url_for("workspaces.home"))
     return render_template("accounts/login.html", form=form)
 
 

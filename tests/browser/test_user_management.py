@@ -54,7 +54,7 @@ def test_leader_creates_an_official_and_sees_them_listed(live_app, live_server, 
         official.get_by_label("Tên đăng nhập").fill("canbo.binh")
         official.get_by_label("Mật khẩu").fill(NEW_PASSWORD)
         official.get_by_role("button", name="Đăng nhập").click()
-        assert official.url.endswith("/manage/")
+        assert official.url.endswith("/manage/queue?tab=new")  # an official lands on the new items
         official.goto(link)
         assert "Liên kết không còn hiệu lực" in official.content()
     finally:

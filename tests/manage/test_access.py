@@ -179,13 +179,16 @@ def test_unknown_attachment_or_one_of_another_notice_is_not_found(client, login,
     assert db.session.get(Attachment, file_b.id) is not None
 
 
-def test_login_records_last_login_and_lands_on_manage(client, official):
+def test_login_records_last_login_and_lands_on_the_officials_queue(client, official):
     assert official.last_login_at is None
     response = client.post("/login", data={"username": official.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.location == "/manage/"
+    assert response.location == "/manage"
+    home = client.get("/manage")
+    assert home.status_code == 302 and home.location == "/manage/queue?tab=new"
     db.session.expire_all()
     assert db.session.get(User, official.id).last_login_at is not None
+    assert client.get(home.location).status_code == 200
     assert client.get("/manage/").status_code == 200
 
 
@@ -244,10 +247,10 @@ def test_login_is_throttled_with_a_vietnamese_message(app, official):
     ("target", "expected"),
     [
         ("/manage/notices/new", "/manage/notices/new"),
-        ("https://evil.example/phish", "/manage/"),
-        ("//evil.example", "/manage/"),
-        ("http:evil.example", "/manage/"),
-        ("/\\evil.example", "/manage/"),
+        ("https://evil.example/phish", "/manage"),
+        ("//evil.example", "/manage"),
+        ("http:evil.example", "/manage"),
+        ("/\\evil.example", "/manage"),
     ],
 )
 def test_login_follows_next_only_to_local_paths(client, official, target, expected):
