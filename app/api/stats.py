@@ -15,6 +15,7 @@ from app.errors import error_response
 from app.inspection.forms import FigureFilterForm
 from app.inspection.permissions import can_view_official_figures
 from app.inspection.report import build_report
+from app.inspection.today_figures import TODAY_KEYS
 
 
 def _unit_entry(unit, figures, disclosure):
@@ -25,7 +26,12 @@ def _unit_entry(unit, figures, disclosure):
 
 
 def stats_payload(report, with_officials):
-    """The JSON document of a Report (field names are a contract; see docs in the audit definitions)."""
+    """The JSON document of a Report (field names are a contract; see docs in the audit definitions).
+
+    `today_fields` are counted on `as_of` over every item open that day, whenever it was received (in
+    `by_month`: of the month's items); `period_fields` over the items received from `from` to `to`.
+    `by_unit` lists every commune and ward of the unit, with zeros when nothing was received or posted.
+    """
     scope = report.scope
     payload = {
         "unit": {"code": scope.unit.code, "name": scope.unit.name, "kind": scope.unit.kind},
@@ -33,6 +39,9 @@ def stats_payload(report, with_officials):
         "to": scope.end.isoformat(),
         "kind": scope.kind,
         "today": report.today.isoformat(),
+        "as_of": report.today.isoformat(),
+        "today_fields": list(TODAY_KEYS),
+        "period_fields": [name for name in report.total.as_dict() if name not in TODAY_KEYS],
         "computed_at": report.computed_at.isoformat(),
         "percentiles": "nearest-rank",
         "totals": report.total.as_dict(),

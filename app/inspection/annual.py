@@ -4,22 +4,26 @@ that missed a deadline, and the ranking, in one workbook with Vietnamese heading
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, not_, or_, select
+from sqlalchemy import and_, not_, or_
 
-from app.accounts.models import AdministrativeUnit
 from app.clock import format_datetime, local_today, utcnow
-from app.extensions import db
 from app.feedback.models import Feedback
 from app.inspection.deadline_conditions import acknowledged_moment, overdue_condition
 from app.inspection.disclosure import DisclosureFigures
-from app.inspection.exports import definition_rows, disclosure_columns, figure_columns, item_rows, write_sheets
-from app.inspection.items import item_list_query
-from app.inspection.queue_figures import QueueFigures
+from app.inspection.exports import (
+    definition_rows,
+    disclosure_columns,
+    figure_columns,
+    item_rows,
+    period_columns,
+    today_columns,
+    write_sheets,
+)
+from app.inspection.figures import item_conditions, unit_conditions
+from app.inspection.items import items_where
 from app.inspection.report import build_report
 from app.inspection.scope import AuditScope
 from app.inspection.sqlcalendar import on_or_before_local_day
-
-COMMUNE_KINDS = ("commune", "ward", "special_zone")
 
 
 def late_condition(today):
@@ -40,19 +44,6 @@ def late_condition(today):
     )
 
 
-def communes_of_year(unit, year):
-    """The communes, wards and special zones under `unit` that existed at some time in `year`."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    return db.session.scalars(
-        select(AdministrativeUnit).where(
-            unit.subtree_clause(),
-            AdministrativeUnit.kind.in_(COMMUNE_KINDS),
-            or_(AdministrativeUnit.valid_from.is_(None), AdministrativeUnit.valid_from <= last),
-            or_(AdministrativeUnit.valid_to.is_(None), AdministrativeUnit.valid_to >= first),
-        )
-    ).all()
-
-
 def _general_rows(report, year):
     scope = report.scope
     yield [_("BÁO CÁO KẾT QUẢ CÔNG KHAI THÔNG TIN VÀ GIẢI QUYẾT Ý KIẾN CỦA NGƯỜI DÂN NĂM %(year)s", year=year)]
@@ -62,7 +53,17 @@ def _general_rows(report, year):
     yield [_("Xếp hạng chỉ tính đơn vị có ít nhất"), _("%(count)s hồ sơ", count=report.ranking_min_items)]
     yield []
     yield [_("Giải quyết ý kiến của người dân"), _("Toàn đơn vị")]
-    for heading, getter in figure_columns():
+    yield [
+        _(
+            "Trong kỳ: hồ sơ tiếp nhận từ %(start)s đến %(end)s",
+            start=f"{scope.start:%d/%m/%Y}",
+            end=f"{scope.end:%d/%m/%Y}",
+        )
+    ]
+    for heading, getter in period_columns():
+        yield [heading, getter(report.total)]
+    yield [_("Hôm nay, %(today)s: mọi hồ sơ chưa xong, dù tiếp nhận lúc nào", today=f"{report.today:%d/%m/%Y}")]
+    for heading, getter in today_columns():
         yield [heading, getter(report.total)]
     yield []
     yield [_("Công khai thông báo"), _("Toàn đơn vị")]
@@ -70,7 +71,8 @@ def _general_rows(report, year):
         yield [heading, getter(report.disclosure)]
 
 
-def _commune_rows(report, communes):
+def _commune_rows(report):
+    """A row per commune and ward (each listed, zeros when silent), and per other unit with items or notices."""
     ranks = {entry.unit.id: entry.rank for entry in report.ranking}
     disclosure = disclosure_columns()
     response = figure_columns()
@@ -79,10 +81,8 @@ def _commune_rows(report, communes):
         + [heading for heading, _getter in disclosure]
         + [heading for heading, _getter in response]
     )
-    units = {unit.id: unit for unit in communes} | report.units
-    for unit in sorted(units.values(), key=lambda unit: (unit.name, unit.code)):
-        figures = report.by_unit.get(unit.id, QueueFigures())
-        notices = report.disclosure_by_unit.get(unit.id, DisclosureFigures())
+    for unit, figures, notices in report.unit_rows():
+        notices = notices or DisclosureFigures()
         yield (
             [unit.code, unit.name, ranks.get(unit.id, _("Không xếp hạng"))]
             + [getter(notices) for _heading, getter in disclosure]
@@ -122,11 +122,16 @@ def annual_sheets(unit, year):
     today = local_today()
     scope = AuditScope(unit, date(year, 1, 1), date(year, 12, 31))
     report = build_report(scope, today=today)
-    communes = communes_of_year(unit, year)
-    late = item_list_query(scope, today=today).where(late_condition(today))
+    # The year's items that missed a deadline, and every item overdue today, whenever it was received.
+    late = items_where(
+        or_(
+            and_(*item_conditions(scope), late_condition(today)),
+            and_(*unit_conditions(scope), overdue_condition(today)),
+        )
+    )
     sheets = [
         (_("Tổng hợp"), _general_rows(report, year)),
-        (_("Theo xã, phường"), _commune_rows(report, communes)),
+        (_("Theo xã, phường"), _commune_rows(report)),
         (_("Hồ sơ quá hạn"), item_rows(late, today)),
         (_("Xếp hạng"), _ranking_rows(report)),
         (_("Định nghĩa"), definition_rows()),

@@ -20,8 +20,11 @@ DEFINITIONS = (
         "period",
         _l("Phạm vi"),
         _l(
-            "Mọi số liệu về hồ sơ tính trên các hồ sơ được tiếp nhận trong khoảng thời gian đã chọn "
-            "(theo giờ Việt Nam) bởi đơn vị và các đơn vị trực thuộc, theo tình trạng hiện nay."
+            "Số liệu trong kỳ (tiếp nhận, đúng hạn, thời gian, mở lại, đánh giá, chuyển) tính trên các hồ sơ được "
+            "tiếp nhận trong khoảng thời gian đã chọn (theo giờ Việt Nam) bởi đơn vị và các đơn vị trực thuộc, theo "
+            "tình trạng hiện nay. Số liệu hôm nay (đang xử lý, quá hạn hiện nay, số ngày quá hạn) tính mọi hồ sơ chưa "
+            "xong vào hôm nay, dù tiếp nhận lúc nào, kể cả trước kỳ: như hàng đợi của cán bộ. Mọi xã, phường đều "
+            "được liệt kê, kể cả khi không có hồ sơ hay thông báo nào (số 0)."
         ),
     ),
     Definition(
@@ -71,16 +74,20 @@ DEFINITIONS = (
     ),
     Definition(
         "open_now",
-        _l("Đang xử lý"),
-        _l("Hồ sơ chưa trả lời hoặc chưa kết thúc vào lúc xem, kể cả hồ sơ đang chờ bổ sung và hồ sơ bị mở lại."),
+        _l("Đang xử lý hiện nay"),
+        _l(
+            "Số liệu hôm nay: mọi hồ sơ chưa trả lời hoặc chưa kết thúc vào lúc xem, dù tiếp nhận lúc nào, kể cả hồ "
+            "sơ đang chờ bổ sung và hồ sơ bị mở lại. Trong bảng theo tháng tiếp nhận: các hồ sơ của tháng đó."
+        ),
     ),
     Definition(
         "overdue_now",
         _l("Quá hạn hiện nay"),
         _l(
-            "Hồ sơ đang xử lý đã qua hạn tiếp nhận mà chưa tiếp nhận, hoặc đã qua hạn giải quyết mà chưa trả lời. "
+            "Số liệu hôm nay: hồ sơ đang xử lý, dù tiếp nhận lúc nào, đã qua hạn tiếp nhận mà đơn vị đang giữ hồ sơ "
+            "chưa tiếp nhận, hoặc đã tiếp nhận và qua hạn giải quyết mà chưa trả lời (như hàng đợi của cán bộ). "
             "Không tính hồ sơ đang chờ người dân bổ sung (thời hạn tạm dừng). Số ngày quá hạn là số ngày lịch từ "
-            "hạn đầu tiên bị lỡ đến hôm nay."
+            "hạn bị lỡ đến hôm nay."
         ),
     ),
     Definition(
@@ -144,8 +151,9 @@ DEFINITIONS = (
         _l("Xếp hạng"),
         _l(
             "Chỉ xếp hạng đơn vị có đủ số hồ sơ tối thiểu trong kỳ, để vài hồ sơ dễ không vượt lên trên hàng trăm "
-            "hồ sơ. Thứ tự: tỷ lệ trả lời đúng hạn, rồi tỷ lệ tiếp nhận đúng hạn, rồi trung vị thời gian trả lời; "
-            "bằng nhau về hai tỷ lệ thì cùng hạng."
+            "hồ sơ; các đơn vị khác, kể cả đơn vị không có hồ sơ nào, được liệt kê riêng. Thứ tự: tỷ lệ trả lời "
+            "đúng hạn, rồi tỷ lệ tiếp nhận đúng hạn, rồi trung vị thời gian trả lời; bằng nhau về hai tỷ lệ thì "
+            "cùng hạng."
         ),
     ),
 )

@@ -19,6 +19,7 @@ from app.feedback.calendar import load_calendar
 from app.feedback.kinds import kind_label
 from app.feedback.states import STATUSES
 from app.inspection.definitions import DEFINITIONS
+from app.inspection.disclosure import DisclosureFigures
 from app.inspection.items import timeliness
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -29,7 +30,22 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def figure_columns():
-    """(heading, getter) of every queue figure, in the order of the pages."""
+    """(heading, getter) of every queue figure: the period's, then today's."""
+    return period_columns() + today_columns()
+
+
+def today_columns():
+    """(heading, getter) of the figures of today: every item open today, whenever it was received."""
+    return [
+        (_("Đang xử lý hiện nay"), lambda f: f.open_now),
+        (_("Quá hạn hiện nay"), lambda f: f.overdue_now),
+        (_("Quá hạn lâu nhất hiện nay (ngày)"), lambda f: f.overdue_age_max if f.overdue_now else None),
+        (_("Quá hạn trung bình hiện nay (ngày)"), lambda f: f.overdue_age_average),
+    ]
+
+
+def period_columns():
+    """(heading, getter) of the figures of the items received in the period."""
     return [
         (_("Hồ sơ tiếp nhận"), lambda f: f.received),
         (_("Đến hạn tiếp nhận"), lambda f: f.acknowledge_due),
@@ -47,10 +63,6 @@ def figure_columns():
         (_("Phản hồi đầu tiên, phân vị 90 (giờ)"), lambda f: f.p90("first_response_hours")),
         (_("Trả lời, trung vị (giờ)"), lambda f: f.median("answer_hours")),
         (_("Trả lời, phân vị 90 (giờ)"), lambda f: f.p90("answer_hours")),
-        (_("Đang xử lý"), lambda f: f.open_now),
-        (_("Quá hạn hiện nay"), lambda f: f.overdue_now),
-        (_("Quá hạn lâu nhất (ngày)"), lambda f: f.overdue_age_max if f.overdue_now else None),
-        (_("Quá hạn trung bình (ngày)"), lambda f: f.overdue_age_average),
         (_("Mở lại"), lambda f: f.reopened),
         (_("Mở lại (%)"), lambda f: f.reopened_rate),
         (_("Điểm đánh giá trung bình"), lambda f: f.rating_average),
@@ -101,8 +113,8 @@ def disclosure_rows(report):
     yield [_("Mã"), _("Tên")] + [heading for heading, _getter in columns]
     yield [report.scope.unit.code, report.scope.unit.name] + [getter(report.disclosure) for _h, getter in columns]
     for unit, _figures, disclosure in report.unit_rows():
-        if disclosure is not None:
-            yield [unit.code, unit.name] + [getter(disclosure) for _h, getter in columns]
+        disclosure = disclosure or DisclosureFigures()
+        yield [unit.code, unit.name] + [getter(disclosure) for _h, getter in columns]
 
 
 def item_columns():

@@ -116,21 +116,31 @@ def prefer_table_scan(scope):
     return replace(scope, table_scan=True) if in_scope * 3 > total else scope
 
 
-def item_conditions(scope):
-    """WHERE conditions: received in the period by a unit of the scope (and of its kind)."""
-    unit_id, received_at = Feedback.unit_id, Feedback.received_at
-    if scope.table_scan:
-        unit_id, received_at = unindexed(unit_id), unindexed(received_at)
-    conditions = [
-        unit_id.in_(scope.unit_ids()),
-        received_at >= scope.start_utc,
-        received_at < scope.end_utc,
-    ]
+def _kind_and_official(scope):
+    conditions = []
     if scope.kind:
         conditions.append(Feedback.kind == scope.kind)
     if scope.official_id:
         conditions.append(Feedback.assigned_to_id == scope.official_id)
     return conditions
+
+
+def item_conditions(scope):
+    """WHERE conditions: received in the period by a unit of the scope (and of its kind and official)."""
+    unit_id, received_at = Feedback.unit_id, Feedback.received_at
+    if scope.table_scan:
+        unit_id, received_at = unindexed(unit_id), unindexed(received_at)
+    return [
+        unit_id.in_(scope.unit_ids()),
+        received_at >= scope.start_utc,
+        received_at < scope.end_utc,
+        *_kind_and_official(scope),
+    ]
+
+
+def unit_conditions(scope):
+    """WHERE conditions: an item of a unit of the scope (and of its kind and official), whenever received."""
+    return [Feedback.unit_id.in_(scope.unit_ids()), *_kind_and_official(scope)]
 
 
 def group_columns(scope, keys, unit_column=Feedback.unit_id):

@@ -131,7 +131,7 @@ class ItemFilterForm(FigureFilterForm):
         validators=[Optional(), NumberRange(min=1, max=2**31 - 1, message=_l("Mã số cán bộ không hợp lệ."))],
         invalid_message=_l("Mã số cán bộ không hợp lệ."),
     )
-    overdue = BooleanField(_l("Chỉ hồ sơ quá hạn"))
+    overdue = BooleanField(_l("Chỉ hồ sơ quá hạn hôm nay, dù tiếp nhận lúc nào"))
 
     def validate_status(self, field):
         if field.data and field.data not in STATUSES:

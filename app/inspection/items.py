@@ -14,29 +14,40 @@ from app.extensions import db
 from app.feedback.deadlines import working_days_between
 from app.feedback.models import Feedback, FeedbackEvent
 from app.inspection.deadline_conditions import CLOCK_RUNNING, first_missed_deadline, overdue_condition
-from app.inspection.figures import item_conditions
+from app.inspection.figures import item_conditions, unit_conditions
 
 LIST_LOADING = (joinedload(Feedback.unit), joinedload(Feedback.assigned_to), joinedload(Feedback.forwarded_from))
 
 
-def item_list_query(scope, status=None, overdue=False, today=None):
-    """SELECT of the scope's items (newest first), optionally of one status or overdue only."""
-    today = today or local_today()
-    query = select(Feedback).options(*LIST_LOADING).where(*item_conditions(scope))
-    if status:
-        query = query.where(Feedback.status == status)
-    if overdue:
-        query = query.where(overdue_condition(today))
+def items_where(*conditions):
+    """SELECT of the items meeting `conditions`, newest first, with what a list shows loaded."""
+    query = select(Feedback).options(*LIST_LOADING).where(*conditions)
     return query.order_by(Feedback.received_at.desc(), Feedback.id.desc())
 
 
+def item_list_query(scope, status=None, overdue=False, today=None):
+    """SELECT of the scope's items (newest first), optionally of one status or overdue only.
+
+    Received in the period, except the overdue ones: every item overdue today, whenever it was received
+    (as "overdue now" counts them).
+    """
+    today = today or local_today()
+    if overdue:
+        conditions = [*unit_conditions(scope), overdue_condition(today)]
+    else:
+        conditions = item_conditions(scope)
+    if status:
+        conditions.append(Feedback.status == status)
+    return items_where(*conditions)
+
+
 def overdue_items_query(scope, today=None):
-    """SELECT of the scope's overdue items, the longest overdue first."""
+    """SELECT of every item of the scope overdue today, whenever received, the longest overdue first."""
     today = today or local_today()
     return (
         select(Feedback)
         .options(*LIST_LOADING)
-        .where(*item_conditions(scope), overdue_condition(today))
+        .where(*unit_conditions(scope), overdue_condition(today))
         .order_by(first_missed_deadline(today), Feedback.id)
     )
 
@@ -96,11 +107,10 @@ def timeliness(item, calendar, today=None):
             answered_on_time = _local_date(item.answered_at) <= item.resolve_due
         elif running and item.resolve_due < today:
             answered_on_time = False
-    acknowledge_missed = acknowledged is None and item.acknowledge_due is not None and item.acknowledge_due < today
-    answer_missed = item.resolve_due is not None and item.resolve_due < today
-    overdue_since = None
-    if running and (acknowledge_missed or answer_missed):
-        overdue_since = item.acknowledge_due if acknowledge_missed else item.resolve_due
+    # The deadline the queue shows next (deadline_conditions.next_deadline): not met by a first response.
+    acknowledging = item.acknowledged_at is None and item.acknowledge_due is not None
+    next_due = item.acknowledge_due if acknowledging else item.resolve_due
+    overdue_since = next_due if running and next_due is not None and next_due < today else None
 
     def working_days(moment):
         return working_days_between(calendar, received_day, _local_date(moment)) if moment else None

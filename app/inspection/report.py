@@ -28,6 +28,7 @@ from app.inspection.figures import (
     workday_scale,
 )
 from app.inspection.queue_figures import HISTOGRAMS, QueueFigures
+from app.inspection.today_figures import open_item_rows, set_today_figures
 
 DEFAULT_RANKING_MIN_ITEMS = 10
 # Response-time distribution bars, in working days: (first, last) inclusive; None = no upper bound.
@@ -78,7 +79,8 @@ class Report:
     ranking_min_items: int = DEFAULT_RANKING_MIN_ITEMS
 
     def unit_rows(self):
-        """(unit, queue figures, disclosure figures) for every unit with items or notices, by name."""
+        """(unit, queue figures, disclosure figures) of every commune and ward and every unit with items or
+        notices, by name."""
         ids = set(self.by_unit) | set(self.disclosure_by_unit)
         rows = [
             (self.units[unit_id], self.by_unit.get(unit_id, QueueFigures()), self.disclosure_by_unit.get(unit_id))
@@ -228,14 +230,19 @@ def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
 
     Whole months come from the rollups (app/inspection/rollup_reading.py), a period's partial first month from the
     items themselves; periods the rollups cannot serve (ending in the past, mid-month) read the items,
-    as does `use_rollups=False` (the same figures, the slow way).
+    as does `use_rollups=False` (the same figures, the slow way). Today's figures count every open item,
+    whatever the period (today_figures.py): from the rollups of every month, or from the open items.
+    Every commune and ward of the scope has its figures, zeros when nothing was received or posted.
     """
     scale = workday_scale(scope, today)
     report = Report(scope=scope, today=today, computed_at=utcnow())
     report.by_month = [QueueFigures() for _ in scope.months()]
     if officials:
         report.by_official = {}
-    plan = rollup_reading.plan(scope, today) if use_rollups else None  # may commit a refresh of the rollups
+    # Both may commit a refresh of the rollups: before the report's own transaction settings.
+    plan = rollup_reading.plan(scope, today) if use_rollups else None
+    if use_rollups:
+        open_months = (plan.unit_ids, plan.history) if plan else rollup_reading.today_months(scope, today)
     without_jit()
     if plan is None:
         scope = prefer_table_scan(scope)
@@ -255,6 +262,14 @@ def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
         report.disclosure_by_unit = rollup_reading.disclosure(scope, plan, scale)
     for figures in report.disclosure_by_unit.values():
         report.disclosure.merge(figures)
+    if use_rollups:
+        open_items = rollup_reading.open_item_rows(scope, *open_months, today)
+    else:
+        open_items = open_item_rows(scope, today)
+    set_today_figures(report, open_items)
+    for unit_id in db.session.scalars(scope.commune_ids()):
+        report.by_unit.setdefault(unit_id, QueueFigures())
+        report.disclosure_by_unit.setdefault(unit_id, DisclosureFigures())
     return report
 
 

@@ -19,7 +19,7 @@ from app.inspection.models import NoticeRollup, QueueRollup, QueueRollupTotal
 from app.inspection.queue_figures import HISTOGRAMS, QueueFigures
 from app.inspection.rollup_marks import NOTICES, QUEUE
 from app.inspection.rollup_refresh import HOURS, ROLLUP_COUNTERS, add_pairs, ensure_fresh, queue_months
-from app.inspection.scope import AuditScope, month_end, next_month
+from app.inspection.scope import AuditScope, month_end, month_start, next_month
 from app.inspection.sqlcalendar import EPOCH
 
 OPEN = "open"
@@ -31,7 +31,7 @@ class Plan:
 
     unit_ids: list
     months: list  # the period's whole months, for the queue
-    history: list  # every month up to the period's last one (the backlog counts older items too)
+    history: list  # every month up to the period's last one or today's (older and later items count too)
     partial: AuditScope | None  # the period's first month when the period starts after its first day
     notice_months: list  # the months wholly inside the period, for the notices
     notice_partials: list  # the period's parts outside those months (notices may be posted ahead)
@@ -50,7 +50,9 @@ def plan(scope, today):
     partial = None
     if scope.start.day != 1:
         partial = replace(scope, end=min(scope.end, month_end(scope.start)))
-    last = scope.months()[-1]
+    # Up to the period's last month or today's, whichever is later: the backlog counts the items received
+    # before the period, today's figures every open item.
+    last = max(scope.months()[-1], month_start(today))
     history = sorted(set(queue_months(last)) | set(months))
     notice_months = [month for month in months if month_end(month) <= scope.end]
     notice_partials = []
@@ -65,6 +67,46 @@ def plan(scope, today):
     unit_ids = db.session.scalars(scope.unit_ids()).all()
     ensure_fresh({QUEUE: (unit_ids, history), NOTICES: (unit_ids, notice_months)}, today)
     return Plan(unit_ids, months, history, partial, notice_months, notice_partials)
+
+
+def today_months(scope, today):
+    """(unit ids, months) of the rollups that hold every item of the scope's units, up to date for today."""
+    unit_ids = db.session.scalars(scope.unit_ids()).all()
+    months = queue_months(month_start(today))
+    ensure_fresh({QUEUE: (unit_ids, months)}, today)
+    return unit_ids, months
+
+
+def open_item_rows(scope, unit_ids, months, today):
+    """The rows of today_figures.open_item_rows, added up from the rollups of every month.
+
+    Only the (unit, kind, official) groups that hold open items: a few rows per unit, whatever the period.
+    """
+    conditions = [QueueRollup.unit_id.in_(unit_ids), QueueRollup.month.in_(months), QueueRollup.open_now > 0]
+    if scope.kind:
+        conditions.append(QueueRollup.kind == scope.kind)
+    if scope.official_id:
+        conditions.append(QueueRollup.official_id == scope.official_id)
+    groups = [QueueRollup.unit_id, QueueRollup.kind, QueueRollup.official_id]
+    query = (
+        select(
+            QueueRollup.unit_id.label("unit"),
+            QueueRollup.kind.label("kind"),
+            QueueRollup.official_id.label("official"),
+            func.sum(QueueRollup.open_now).label("open_now"),
+            func.sum(QueueRollup.overdue_now).label("overdue_now"),
+            func.sum(QueueRollup.overdue_deadline_total).label("overdue_deadline_total"),
+            func.min(QueueRollup.overdue_deadline_min).label("overdue_deadline_min"),
+        )
+        .where(*conditions)
+        .group_by(*groups)
+    )
+    rows = []
+    for row in db.session.execute(query):
+        values = _with_ages(dict(row._mapping), today)
+        values["official"] = values["official"] or None  # 0 in the rollups: nobody assigned
+        rows.append(values)
+    return rows
 
 
 def _conditions(scope, plan, months):
@@ -93,16 +135,21 @@ def _counter_rows(scope, plan, key, today):
     ).where(*_conditions(scope, plan, plan.months))
     if groups:
         query = query.group_by(*groups)
-    today_number = (today - EPOCH).days
     for row in db.session.execute(query):
         values = dict(row._mapping)
         if values["received"] is None:
             continue
-        overdue = int(values["overdue_now"] or 0)
-        values["overdue_age_total"] = overdue * today_number - int(values["overdue_deadline_total"] or 0)
-        oldest = values["overdue_deadline_min"]
-        values["overdue_age_max"] = today_number - int(oldest) if overdue and oldest is not None else None
-        yield values
+        yield _with_ages(values, today)
+
+
+def _with_ages(values, today):
+    """Summed rollup counters with the overdue ages on `today`, from the missed deadlines' day numbers."""
+    today_number = (today - EPOCH).days
+    overdue = int(values["overdue_now"] or 0)
+    values["overdue_age_total"] = overdue * today_number - int(values["overdue_deadline_total"] or 0)
+    oldest = values["overdue_deadline_min"]
+    values["overdue_age_max"] = today_number - int(oldest) if overdue and oldest is not None else None
+    return values
 
 
 def add_figures(report, scope, plan, today, officials=False, hours_by_unit=False):

@@ -34,7 +34,7 @@ from app.feedback.models import Feedback, HolidayOverride
 from app.feedback.states import OPEN_STATUSES
 from app.inspection.deadline_conditions import (
     CLOCK_RUNNING,
-    acknowledged_moment,
+    acknowledgement_pending,
     first_missed_deadline,
     overdue_condition,
 )
@@ -51,6 +51,9 @@ from app.notices.models import Notice
 ADVISORY_LOCK = 7_270_301  # PostgreSQL: one refresher at a time (SQLite's BEGIN IMMEDIATE does the same)
 ROLLUP_COUNTERS = tuple(name for name in COUNTERS if name != "overdue_age_total")
 HOURS = ("first_response_hours", "answer_hours")  # also kept per subtree (QueueRollupTotal)
+# Raised whenever a figure's definition changes. 2: "overdue" is the queue's (a first response is no
+# acknowledgement of a forwarded item).
+DEFINITIONS_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,13 @@ def add_pairs(counter, encoded):
 
 
 def calendar_fingerprint():
-    """Changes whenever the working-day calendar may have: the holidays package or an override."""
+    """Changes whenever the working-day calendar may have (the holidays package or an override), or the
+    way the rollups are computed (DEFINITIONS_VERSION): every rollup computed before is then out of date."""
     overrides = db.session.execute(
         select(HolidayOverride.day, HolidayOverride.is_working_day).order_by(HolidayOverride.day)
     ).all()
     described = ";".join(f"{day.isoformat()}:{int(working)}" for day, working in overrides)
-    return hashlib.sha256(f"{holidays.__version__}|{described}".encode()).hexdigest()
+    return hashlib.sha256(f"{DEFINITIONS_VERSION}|{holidays.__version__}|{described}".encode()).hexdigest()
 
 
 def stale_months(source, unit_ids, months, today, fingerprint):
@@ -178,10 +182,8 @@ def refresh(source, pairs, today, fingerprint):
 def _extra_columns(today):
     """Per group: the overdue items' missed deadlines, and the first deadline still to pass."""
     overdue_deadline = case((overdue_condition(today), date_days(first_missed_deadline(today))), else_=None)
-    pending_acknowledgement = case(
-        (and_(acknowledged_moment().is_(None), Feedback.acknowledge_due >= today), date_days(Feedback.acknowledge_due)),
-        else_=None,
-    )
+    # Not yet acknowledged by the unit holding it (a forwarded item's first response does not count).
+    pending_acknowledgement = case((acknowledgement_pending(today), date_days(Feedback.acknowledge_due)), else_=None)
     pending_answer = case(
         (and_(Feedback.status.in_(CLOCK_RUNNING), Feedback.resolve_due >= today), date_days(Feedback.resolve_due)),
         else_=None,

@@ -3,12 +3,13 @@
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.accounts.models import AdministrativeUnit
 from app.clock import LOCAL_TZ, local_today
 
 DEFAULT_MONTHS = 12
+COMMUNE_KINDS = ("commune", "ward", "special_zone")
 MAX_PERIOD_DAYS = 10 * 366  # ten years: enough for any report, small enough to keep queries bounded
 
 
@@ -77,6 +78,16 @@ class AuditScope:
     def unit_ids(self):
         """SELECT of the ids of the unit and its descendants."""
         return select(AdministrativeUnit.id).where(self.unit.subtree_clause())
+
+    def commune_ids(self):
+        """SELECT of the ids of the scope's communes, wards and special zones that existed at some time in the
+        period: each has its figures, even with nothing received or posted."""
+        return select(AdministrativeUnit.id).where(
+            self.unit.subtree_clause(),
+            AdministrativeUnit.kind.in_(COMMUNE_KINDS),
+            or_(AdministrativeUnit.valid_from.is_(None), AdministrativeUnit.valid_from <= self.end),
+            or_(AdministrativeUnit.valid_to.is_(None), AdministrativeUnit.valid_to >= self.start),
+        )
 
     def months(self):
         """The first day of every month the period touches, in order."""

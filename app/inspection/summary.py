@@ -24,8 +24,9 @@ _cache = {}
 
 @dataclass(frozen=True)
 class UnitSummary:
-    start: date
+    start: date  # the period of the figures of received items and posted notices
     end: date
+    today: date  # the day of the open and overdue items, whenever received
     queue: QueueFigures
     disclosure: DisclosureFigures
 
@@ -33,7 +34,7 @@ class UnitSummary:
 def _compute(unit, today):
     start, end = default_period(today)
     report = compute_figures(AuditScope(unit, start, end), officials=False, hours_by_unit=False, today=today)
-    return UnitSummary(start, end, report.total, report.disclosure)
+    return UnitSummary(start, end, today, report.total, report.disclosure)
 
 
 def _cache_seconds():

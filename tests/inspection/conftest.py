@@ -278,10 +278,12 @@ def section(html, heading_id):
 
 
 def key_figures(html):
-    """{label: the text of its figures} of the key figures block of an audit page."""
-    block = html[html.index('<dl class="key-figures">') : html.index("</dl>", html.index('<dl class="key-figures">'))]
+    """{label: the text of its figures} of the key figures blocks of an audit page (the period's and today's)."""
+    blocks = re.findall(r'<dl class="key-figures">(.*?)</dl>', html, flags=re.DOTALL)
+    assert blocks, "no key figures on the page"
     return {
         text_of(label): text_of(values)
+        for block in blocks
         for label, values in re.findall(r"<dt>(.*?)</dt>(.*?)</div>", block, flags=re.DOTALL)
     }
 

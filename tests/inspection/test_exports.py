@@ -71,6 +71,11 @@ def overdue_age_of_a6():
     return (local_today() - date(2025, 5, 5)).days
 
 
+def overdue_age_of_c0():
+    """C0, received in March before the period and never answered, is the longest overdue today."""
+    return (local_today() - date(2025, 4, 10)).days
+
+
 # --- figures ---------------------------------------------------------------------------------------------
 
 
@@ -101,9 +106,10 @@ def test_figures_csv_has_a_header_and_the_hand_computed_figures(client, world, l
         "Phản hồi đầu tiên, phân vị 90 (giờ)": "168",
         "Trả lời, trung vị (giờ)": "542",
         "Trả lời, phân vị 90 (giờ)": "620",
-        "Đang xử lý": "4",
-        "Quá hạn hiện nay": "3",
-        "Quá hạn lâu nhất (ngày)": str(overdue_age_of_a6()),
+        # Today: every open item, whenever received (A4, A5, A6, B3, C0, C2); all but A5 overdue.
+        "Đang xử lý hiện nay": "6",
+        "Quá hạn hiện nay": "5",
+        "Quá hạn lâu nhất hiện nay (ngày)": str(overdue_age_of_c0()),
         "Mở lại": "1",
         "Mở lại (%)": "14.3",
         "Điểm đánh giá trung bình": "4.5",
@@ -153,7 +159,7 @@ def test_figures_xlsx_has_the_sheets_and_numbers_not_text(client, world, login):
     assert (total["Nhóm"], total["Mã"]) == ("Toàn bộ", "24")
     assert total["Hồ sơ tiếp nhận"] == 10 and isinstance(total["Hồ sơ tiếp nhận"], int)
     assert total["Tiếp nhận đúng hạn (%)"] == pytest.approx(71.4) and isinstance(total["Tiếp nhận đúng hạn (%)"], float)
-    assert (total["Đang xử lý"], total["Quá hạn hiện nay"], total["Chuyển đi"]) == (4, 3, 2)
+    assert (total["Đang xử lý hiện nay"], total["Quá hạn hiện nay"], total["Chuyển đi"]) == (6, 5, 2)
     assert total["Điểm đánh giá trung bình"] == pytest.approx(4.5)
     for name, value in total.items():
         if name not in ("Nhóm", "Mã", "Tên"):
@@ -219,7 +225,8 @@ def test_items_csv_has_one_row_per_item_with_every_timestamp_and_no_contact(clie
 def test_items_export_follows_the_filters_and_the_inspectors_unit(client, world, login):
     login(world.inspector)
     overdue = as_records(csv_rows(client.get("/audit/export/items.csv?overdue=y&" + QUERY)))
-    assert sorted(record["Mã hồ sơ"] for record in overdue) == codes(world, "A4", "A6", "B3")
+    # Every item overdue today, whenever received: C0 (March) and C2 (June) too.
+    assert sorted(record["Mã hồ sơ"] for record in overdue) == codes(world, "A4", "A6", "B3", "C0", "C2")
     login(world.commune_inspector)
     own = as_records(csv_rows(client.get("/audit/export/items.csv?" + QUERY)))
     assert sorted(record["Mã hồ sơ"] for record in own) == codes(world, "A1", "A2", "A3", "A4", "A5", "A6")

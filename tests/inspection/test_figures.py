@@ -30,9 +30,11 @@ def test_totals_match_the_hand_computed_figures(report):
     assert (total.acknowledge_due, total.acknowledged_on_time, total.acknowledged_on_time_rate) == (7, 5, 71.4)
     assert (total.answer_due, total.answered_on_time, total.answered_on_time_rate) == (6, 4, 66.7)
     assert total.answered == 5
-    assert total.open_now == 4
-    assert (total.overdue_now, total.overdue_age_max, total.overdue_age_total) == (3, 36, 59)
-    assert total.overdue_age_average == 19.7
+    # Today's figures count every open item, whenever received: A4, A5, A6, B3 and C0 (March), C2 (June).
+    assert total.open_now == 6
+    # Overdue on 10 June: A4 15 days, A6 36, B3 8 and C0, received in March, 61 (since 10 April).
+    assert (total.overdue_now, total.overdue_age_max, total.overdue_age_total) == (4, 61, 120)
+    assert total.overdue_age_average == 30.0
     assert (total.settled, total.reopened, total.reopened_rate) == (7, 1, 14.3)
     assert (total.rating_average, total.rating_count) == (4.5, 2)
     assert (total.forwarded_in, total.forwarded_out) == (1, 2)
@@ -57,8 +59,8 @@ def test_answer_at_the_last_second_of_the_deadline_day_is_on_time_and_a_minute_l
 def test_paused_clock_counts_against_the_moved_due_date_and_is_never_overdue_while_waiting(world):
     a3 = build_report(AuditScope(world.a, date(2025, 4, 10), date(2025, 4, 10)), today=TODAY).total
     assert (a3.answer_due, a3.answered_on_time) == (1, 1)
-    a5 = build_report(AuditScope(world.a, date(2025, 5, 20), date(2025, 5, 20)), today=TODAY).total
-    assert (a5.open_now, a5.overdue_now, a5.answer_due) == (1, 0, 0)
+    a5 = build_report(AuditScope(world.a, date(2025, 5, 20), date(2025, 5, 20)), today=TODAY).by_month[0]
+    assert (a5.received, a5.open_now, a5.overdue_now, a5.answer_due) == (1, 1, 0, 0)  # the month's items: A5 alone
 
 
 def test_forwarded_item_counts_in_for_the_receiver_and_out_for_the_sender(report, world):
@@ -71,7 +73,8 @@ def test_forwarded_item_counts_in_for_the_receiver_and_out_for_the_sender(report
 def test_reopened_item_is_open_overdue_and_counted_as_reopened(report, world):
     a = report.by_unit[world.a.id]
     assert (a.reopened, a.settled) == (1, 4)
-    assert (a.open_now, a.overdue_now) == (3, 2)  # A4, A5, A6 open; A4 and A6 overdue
+    # A4, A5, A6 open, and C0 and C2, received before and after the period; A4, A6 and C0 overdue.
+    assert (a.open_now, a.overdue_now) == (5, 3)
 
 
 def test_per_unit_figures(report, world):

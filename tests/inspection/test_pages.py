@@ -155,9 +155,10 @@ def test_overview_shows_the_hand_computed_key_figures(client, world, login):
     # On 10 June 4 of 6; B3's answer was due 18 June and is still missing, so now 4 of 7.
     assert figures["Trả lời đúng hạn"] == "57,1% 4 trên 7 hồ sơ đến hạn"
     assert figures["Thời gian trả lời"] == "15 ngày trung vị, ngày làm việc; 90% trong 16 ngày"
-    assert figures["Đang xử lý"] == "4"
-    # A6 is the longest overdue: since its reopened due date, 5 May 2025.
-    assert figures["Quá hạn hiện nay"] == f"3 lâu nhất {overdue_days_since(date(2025, 5, 5))} ngày"
+    # Today: every open item, whenever received (A4, A5, A6, B3, C0, C2); all but A5 overdue. C0, received in
+    # March and never answered, is the longest overdue: since 10 April 2025.
+    assert figures["Đang xử lý"] == "6"
+    assert figures["Quá hạn hiện nay"] == f"5 lâu nhất {overdue_days_since(date(2025, 4, 10))} ngày"
     assert figures["Đánh giá của người dân"] == "4,5 2 lượt đánh giá"
     assert figures["Niêm yết trong 3 ngày làm việc"] == "66,7% 4 thông báo niêm yết"
     assert "Hồ sơ tiếp nhận và thông báo niêm yết từ 01/04/2025 đến 31/05/2025" in html
@@ -183,7 +184,9 @@ def test_commune_page_shows_its_figures_officials_and_overdue_items(client, worl
     assert figures["Trả lời đúng hạn"] == "60% 3 trên 5 hồ sơ đến hạn"
     overdue = section(html, "overdue-heading")
     codes = re.findall(r">(PA-TEST-\d+)</a>", overdue)
-    assert codes == [world.items["A6"].tracking_code, world.items["A4"].tracking_code]  # longest overdue first
+    # Every item overdue today, whenever received, the longest overdue first: C0 (received in March, due
+    # 10 April), A6, A4, then C2 (received in June, due 13 June).
+    assert codes == [world.items[name].tracking_code for name in ("C0", "A6", "A4", "C2")]
     assert f"05/05/2025 {overdue_days_since(date(2025, 5, 5))} ngày" in text_of(overdue)
     officials = text_of(section(html, "official-heading"))
     assert "Cán bộ canbo.a 5 66,7% 60% (3/5)" in officials
@@ -219,7 +222,7 @@ def codes_of(world, *names):
     [
         ("", ["A1", "A2", "A3", "A4", "A5", "A6", "B1", "B2", "B3", "B4"]),
         ("&unit=07615", ["B1", "B2", "B3", "B4"]),
-        ("&overdue=y", ["A4", "A6", "B3"]),
+        ("&overdue=y", ["A4", "A6", "B3", "C0", "C2"]),  # overdue today, whenever received
         ("&status=closed", ["A1", "B2", "B4"]),
         ("&kind=petition", ["A1", "A2", "A4", "B1", "B3"]),
         ("&official={oa}", ["A1", "A2", "A3", "A4", "A6"]),
@@ -229,7 +232,10 @@ def test_item_list_filters(client, world, login, filters, names):
     login(world.inspector)
     html = page(client, "/audit/items?" + QUERY + filters.format(oa=world.oa.id))
     assert listed_codes(html) == codes_of(world, *names)
-    assert f"{len(names)} hồ sơ tiếp nhận từ 01/04/2025 đến 31/05/2025" in text_of(html)
+    if "overdue" in filters:
+        assert f"{len(names)} hồ sơ quá hạn hôm nay, tiếp nhận vào bất kỳ lúc nào" in text_of(html)
+    else:
+        assert f"{len(names)} hồ sơ tiếp nhận từ 01/04/2025 đến 31/05/2025" in text_of(html)
 
 
 def test_league_table_ranks_only_units_with_the_minimum_of_items(app, client, world, login):
@@ -382,13 +388,13 @@ def link(html, rel):
 def test_item_list_pages_keep_the_filters(client, many_items, login):
     login(many_items.inspector)
     first = page(client, "/audit/items?overdue=y&" + QUERY)
-    assert "63 hồ sơ tiếp nhận" in text_of(first)  # 60 + A4, A6, B3
+    assert "65 hồ sơ quá hạn hôm nay" in text_of(first)  # 60 + A4, A6, B3, C0, C2
     assert len(listed_codes(first)) == 50
     assert "Trang 1 / 2" in first
     path, args = link(first, "next")
     assert (path, args) == ("/audit/items", {"page": "2", "unit": "24", "overdue": "y", **dict(parse_qsl(QUERY))})
     second = page(client, f"{path}?{urlencode(args)}")
-    assert len(listed_codes(second)) == 13
+    assert len(listed_codes(second)) == 15
     assert link(second, "prev")[1]["page"] == "1"
 
 

@@ -36,9 +36,11 @@ def test_stats_are_the_hand_computed_figures(client, world):
         "acknowledged_on_time": 5,
         "acknowledged_on_time_pct": 71.4,
         "answered": 5,
-        "open_now": 4,
-        "overdue_now": 3,
-        "overdue_age_days_max": (local_today() - date(2025, 5, 5)).days,  # A6
+        # Today: every open item, whenever received: A4, A5, A6, B3, C0 (March) and C2 (June); all but A5 are
+        # overdue on the real today, C0 the longest, since 10 April 2025.
+        "open_now": 6,
+        "overdue_now": 5,
+        "overdue_age_days_max": (local_today() - date(2025, 4, 10)).days,
         "reopened": 1,
         "reopened_pct": 14.3,
         "rating_average": 4.5,

@@ -65,7 +65,7 @@ def test_commune_page_shows_the_figures_of_the_last_twelve_months(app, client, r
     assert "Câu hỏi, kiến nghị đã tiếp nhận 4 " in shown  # not the one of 500 days ago, nor commune B's
     assert "Trả lời đúng hạn 33,3% (1 trên 3 hồ sơ đến hạn)" in shown
     assert f"Thời gian trả lời (trung vị) {min(fastest, slowest)} ngày làm việc" in shown
-    assert "Đang xử lý / quá hạn 2 / 1" in shown
+    assert f"Đang xử lý / quá hạn hôm nay ({local_today():%d/%m/%Y}) 2 / 1" in shown
     assert "Người dân đánh giá câu trả lời 5/5 (1 lượt)" in shown
     assert "kể từ ngày ban hành 50% (1 trên 2 thông báo)" in shown
 
@@ -73,7 +73,7 @@ def test_commune_page_shows_the_figures_of_the_last_twelve_months(app, client, r
 def test_province_page_adds_up_its_communes(client, recent):
     shown, _html = facts(client.get("/units/24").get_data(as_text=True))
     assert "Câu hỏi, kiến nghị đã tiếp nhận 5 " in shown
-    assert "Đang xử lý / quá hạn 3 / 1" in shown
+    assert f"Đang xử lý / quá hạn hôm nay ({local_today():%d/%m/%Y}) 3 / 1" in shown
 
 
 def test_unit_page_shows_no_personal_data(client, recent):
@@ -88,4 +88,4 @@ def test_a_unit_without_items_or_notices_says_so(client, units):
     shown, _html = facts(client.get("/units/07615").get_data(as_text=True))
     assert "Câu hỏi, kiến nghị đã tiếp nhận 0 " in shown
     assert "Trả lời đúng hạn Chưa có hồ sơ đến hạn" in shown
-    assert "Đang xử lý / quá hạn 0 / 0" in shown
+    assert f"Đang xử lý / quá hạn hôm nay ({local_today():%d/%m/%Y}) 0 / 0" in shown
