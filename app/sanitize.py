@@ -37,10 +37,30 @@ _linker = Linker(callbacks=[_harden_links], skip_tags={"pre", "code"})
 _CODE_ELEMENTS = re.compile(r"(?is)<(script|style|template|iframe|object)\b.*?(</\1\s*>|$)")
 
 
+# Any tag at all: text without one was typed in a plain textarea (the editor without JavaScript).
+_ANY_TAG = re.compile(r"</?[a-zA-Z!]")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _paragraphs(text):
+    """Plain text as HTML: a blank line starts a paragraph, a single line break stays one."""
+    blocks = (block.strip() for block in _BLANK_LINES.split(text.replace("\r\n", "\n")))
+    return "".join(
+        "<p>" + "<br>".join(html_module.escape(line.strip()) for line in block.split("\n")) + "</p>"
+        for block in blocks
+        if block
+    )
+
+
 def clean_html(html):
-    """Return official HTML reduced to the allow-list: no scripts, handlers, styles or js: URLs."""
+    """Return official HTML reduced to the allow-list: no scripts, handlers, styles or js: URLs.
+
+    Text without any tag (typed with JavaScript off, so without the editor) keeps its paragraphs.
+    """
     if not html:
         return ""
+    if not _ANY_TAG.search(html):
+        html = _paragraphs(html)
     return _linker.linkify(_cleaner.clean(_CODE_ELEMENTS.sub("", html))).strip()
 
 
@@ -49,4 +69,5 @@ def html_to_text(html):
     if not html:
         return ""
     spaced = re.sub(r"(?i)<br\s*/?>|</(p|li|h[2-4]|tr|blockquote)>", "\n", html)
+    spaced = re.sub(r"(?i)</t[dh]>", " ", spaced)  # cells of a row: words, not one fused word
     return html_module.unescape(bleach.clean(spaced, tags=set(), strip=True)).strip()

@@ -84,3 +84,23 @@ def test_editor_output_reads_as_plain_text_for_search_and_feeds():
     assert "hỗ trợ Thôn Đồng Đình Ghi chú Ủy ban" in words
     assert "Nguyễn Văn An Hộ bà Trần Thị Bình Nộp đơn bản chính Nhận tiền" in words
     assert "<" not in words.replace("1 < 2", "")
+
+
+def test_text_typed_without_the_editor_keeps_its_paragraphs_and_line_breaks():
+    typed = "Ủy ban nhân dân xã thông báo:\r\nCác hộ nhận tiền tại nhà văn hóa.\r\n\r\n  Lưu ý: thửa <500 m2 & 3>2  "
+
+    assert clean_html(typed) == (
+        "<p>Ủy ban nhân dân xã thông báo:<br>Các hộ nhận tiền tại nhà văn hóa.</p>"
+        "<p>Lưu ý: thửa &lt;500 m2 &amp; 3&gt;2</p>"
+    )
+
+
+def test_markup_is_never_re_wrapped_as_text():
+    assert clean_html("<p>Đoạn một</p>\n\n<p>Đoạn hai</p>") == "<p>Đoạn một</p>\n\n<p>Đoạn hai</p>"
+    assert clean_html("<script>alert(1)</script>") == ""
+
+
+def test_cells_of_a_table_stay_separate_words_in_plain_text():
+    table = "<table><tr><th>Họ và tên</th><th>Số tiền</th></tr><tr><td>An</td><td>450.000</td></tr></table>"
+
+    assert html_to_text(table).split() == ["Họ", "và", "tên", "Số", "tiền", "An", "450.000"]
