@@ -57,3 +57,119 @@ PUBLIC_STATUS_FILTERS = {
 def category_label(identifier):
     """Return the label of a notice category, or the identifier if unknown."""
     return NOTICE_CATEGORIES.get(identifier, identifier)
+
+
+# What each audit-log action is called (app.ledger.chain.record's first argument).
+AUDIT_ACTIONS = {
+    "notice.created": _l("Tạo thông báo nháp"),
+    "notice.draft_updated": _l("Sửa thông báo nháp"),
+    "notice.published": _l("Đăng thông báo"),
+    "notice.corrected": _l("Đính chính thông báo"),
+    "notice.withdrawn": _l("Thu hồi thông báo"),
+    "notice.draft_deleted": _l("Xóa thông báo nháp"),
+    "notice.attachment_added": _l("Thêm tệp đính kèm"),
+    "notice.attachment_removed": _l("Gỡ tệp đính kèm"),
+    "feedback.received": _l("Nhận hồ sơ"),
+    "feedback.photos_added": _l("Thêm ảnh vào hồ sơ"),
+    "feedback.acknowledge": _l("Thụ lý hồ sơ"),
+    "feedback.reject": _l("Không thụ lý hồ sơ"),
+    "feedback.request_information": _l("Đề nghị bổ sung thông tin"),
+    "feedback.receive_information": _l("Nhận thông tin bổ sung"),
+    "feedback.reply": _l("Trả lời hồ sơ"),
+    "feedback.forward_internal": _l("Chuyển hồ sơ sang đơn vị khác"),
+    "feedback.forward_external": _l("Chuyển hồ sơ ra cơ quan ngoài hệ thống"),
+    "feedback.extend": _l("Gia hạn hồ sơ"),
+    "feedback.close": _l("Kết thúc hồ sơ"),
+    "feedback.reopen": _l("Mở lại hồ sơ"),
+    "feedback.note": _l("Ghi chú nội bộ vào hồ sơ"),
+    "feedback.rate": _l("Người gửi đánh giá"),
+    "feedback.due_dates_recomputed": _l("Tính lại hạn của hồ sơ"),
+    "user.login": _l("Đăng nhập"),
+    "user.created": _l("Tạo tài khoản"),
+    "user.role_changed": _l("Đổi vai trò người dùng"),
+    "user.unit_changed": _l("Đổi đơn vị của người dùng"),
+    "user.deactivated": _l("Khóa tài khoản"),
+    "user.reactivated": _l("Mở lại tài khoản"),
+    "user.profile_changed": _l("Sửa thông tin cá nhân"),
+    "user.password_changed": _l("Đổi mật khẩu"),
+    "user.password_reset_link_issued": _l("Cấp đường dẫn đặt lại mật khẩu"),
+    "user.temporary_password_set": _l("Cấp mật khẩu tạm"),
+    "user.password_reset": _l("Đặt lại mật khẩu"),
+    "deadline_rule.updated": _l("Sửa quy định thời hạn"),
+    "holiday_override.set": _l("Đặt ngày nghỉ, ngày làm bù"),
+    "holiday_override.removed": _l("Bỏ ngày nghỉ, ngày làm bù"),
+}
+
+# The families of actions, for "every action on …" in the log filter (prefix before the dot).
+AUDIT_ACTION_GROUPS = {
+    "notice": _l("Mọi thao tác với thông báo"),
+    "feedback": _l("Mọi thao tác với hồ sơ"),
+    "user": _l("Mọi thao tác với tài khoản"),
+    "deadline_rule": _l("Mọi thay đổi quy định thời hạn"),
+    "holiday_override": _l("Mọi thay đổi ngày nghỉ, ngày làm bù"),
+}
+
+# What the audited objects are (AuditEntry.object_type is the model's class name).
+AUDIT_OBJECTS = {
+    "Notice": _l("Thông báo"),
+    "Feedback": _l("Hồ sơ"),
+    "User": _l("Tài khoản"),
+    "AdministrativeUnit": _l("Đơn vị hành chính"),
+    "DeadlineRule": _l("Quy định thời hạn"),
+    "HolidayOverride": _l("Ngày nghỉ, ngày làm bù"),
+}
+
+# Fields named in audit entries' data, as the log shows them.
+AUDIT_FIELDS = {
+    "title": _l("Tiêu đề"),
+    "summary": _l("Tóm tắt"),
+    "body_html": _l("Nội dung"),
+    "category": _l("Lĩnh vực"),
+    "legal_reference": _l("Căn cứ pháp lý"),
+    "issued_on": _l("Ngày ban hành"),
+    "posting_start": _l("Ngày bắt đầu niêm yết"),
+    "posting_end": _l("Ngày kết thúc niêm yết"),
+    "opinion_end": _l("Hạn góp ý"),
+    "place": _l("Nơi niêm yết"),
+    "contact_name": _l("Người liên hệ"),
+    "contact_position": _l("Chức vụ người liên hệ"),
+    "contact_phone": _l("Điện thoại liên hệ"),
+    "role": _l("Vai trò"),
+    "unit": _l("Đơn vị"),
+    "active": _l("Đang hoạt động"),
+    "display_name": _l("Họ tên"),
+    "email": _l("Thư điện tử"),
+    "phone": _l("Điện thoại"),
+    "status": _l("Trạng thái"),
+    "acknowledge_due": _l("Hạn tiếp nhận"),
+    "resolve_due": _l("Hạn giải quyết"),
+    "rule": _l("Thời hạn"),
+    "day_off": _l("Ngày"),
+    "version": _l("Phiên bản"),
+    "short_code": _l("Mã ngắn"),
+    "kind": _l("Loại hồ sơ"),
+    "step": _l("Bước"),
+    "day": _l("Ngày"),
+    "from_unit": _l("Từ đơn vị"),
+    "to_unit": _l("Sang đơn vị"),
+    "agency": _l("Cơ quan nhận"),
+    "circumstance": _l("Trường hợp"),
+    "is_public": _l("Công khai"),
+    "rating": _l("Điểm đánh giá"),
+    "photos": _l("Số ảnh"),
+    "failed": _l("Ảnh không lưu được"),
+    "notice": _l("Thông báo"),
+    "valid_hours": _l("Hiệu lực (giờ)"),
+    "working_day": _l("Ngày làm việc"),
+    "reason": _l("Lý do"),
+    "option": _l("Cách gia hạn"),
+    "information_received": _l("Đã nhận thông tin bổ sung"),
+    "identity_viewed": _l("Đã xem danh tính người gửi"),
+}
+
+
+def describe_action(action):
+    """Return what an audit action is called; an unknown one readably from its identifier."""
+    if action in AUDIT_ACTIONS:
+        return AUDIT_ACTIONS[action]
+    return " › ".join(part.replace("_", " ") for part in action.split(".")).capitalize()

@@ -31,6 +31,7 @@ from app.inspection.exports import (
 from app.inspection.forms import AnnualReportForm, FigureFilterForm, ItemFilterForm, LogFilterForm
 from app.inspection.items import item_list_query, item_with_history, overdue_items_query, timeliness
 from app.inspection.log import covers_every_unit, log_entries_query
+from app.inspection.log_display import action_choices, log_rows, object_type_choices
 from app.inspection.permissions import (
     can_export_figures,
     can_use_audit_area,
@@ -224,6 +225,9 @@ def list_log():
             "audit/log.html",
             form=form,
             pagination=pagination,
+            rows=log_rows(current_user, pagination.items) if pagination is not None else [],
+            action_choices=action_choices(),
+            object_type_choices=object_type_choices(),
             filter_args=filter_args,
             errors=form.errors_by_field(),
             is_limited_to_subtree=not covers_every_unit(current_user.unit),
