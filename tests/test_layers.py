@@ -28,6 +28,7 @@ LAYERS = {
     "app.types": CORE,
     "app.urls": CORE,
     "app.glossary": CORE,
+    "app.dates": CORE,
     "app.i18n": CORE,
     "app.errors": CORE,
     "app.ledger": CORE,

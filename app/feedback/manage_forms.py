@@ -2,13 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
+from app.dates import DayField
 from app.feedback.deadlines import CALENDAR_DAYS, WORKING_DAYS
 from app.feedback.kinds import FEEDBACK_KINDS
-from app.notices.forms import DATE_FORMATS, TextForm
+from app.notices.forms import TextForm
 from app.sanitize import clean_html, html_to_text
 
 REASON_MAX = 2000
@@ -190,12 +191,9 @@ class RuleForm(TextForm):
 
 
 class OverrideForm(TextForm):
-    day = DateField(
+    day = DayField(
         _l("Ngày"),
-        format=DATE_FORMATS,
-        invalid_value_message=_l("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."),
         validators=[InputRequired(_l("Vui lòng nhập ngày."))],
-        render_kw={"type": "date"},
     )
     is_working_day = SelectField(
         _l("Ngày đó"),
@@ -236,12 +234,9 @@ class DeadlineQueryForm(FlaskForm):
         validate_choice=True,
         invalid_choice_message=_l("Hãy chọn bước tiếp nhận hoặc giải quyết."),
     )
-    start = DateField(
+    start = DayField(
         _l("Ngày bắt đầu (ngày nhận hoặc ngày thụ lý)"),
-        format=DATE_FORMATS,
-        invalid_value_message=_l("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."),
         validators=[InputRequired(_l("Vui lòng nhập ngày bắt đầu."))],
-        render_kw={"type": "date"},
     )
     circumstance = SelectField(
         _l("Trường hợp đặc biệt (nếu có)"),

@@ -5,17 +5,19 @@ from datetime import date, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 
 from app.accounts.models import AdministrativeUnit
 from app.clock import local_today
+from app.dates import DayField
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.states import STATUSES
 from app.inspection.scope import MAX_PERIOD_DAYS, AuditScope, default_period
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Any year parses, so that check_day_in_range names the days the figures can cover.
+ANY_YEAR = (1, 9999)
 _DATE_MESSAGE = _l("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)  # far enough for any report; keeps date arithmetic away from year 9999
@@ -69,12 +71,8 @@ class FigureFilterForm(GetForm):
     """Unit, period and kind: the scope of every figure, page and export."""
 
     unit = StringField(_l("Đơn vị"), validators=[Optional(), _CODE])
-    date_from = DateField(
-        _l("Từ ngày"), name="from", format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
-    date_to = DateField(
-        _l("Đến ngày"), name="to", format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
+    date_from = DayField(_l("Từ ngày"), name="from", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
+    date_to = DayField(_l("Đến ngày"), name="to", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
     kind = SelectField(
         _l("Loại hồ sơ"), choices=kind_choices, validate_choice=False, validators=[Optional()], default=""
     )
@@ -156,12 +154,8 @@ class LogFilterForm(GetForm):
         _l("Người thực hiện (tên đăng nhập)"),
         validators=[Optional(), Regexp(r"^[^\x00-\x1f\x7f]{1,64}$", message=_l("Tên đăng nhập không hợp lệ."))],
     )
-    date_from = DateField(
-        _l("Từ ngày"), name="from", format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
-    date_to = DateField(
-        _l("Đến ngày"), name="to", format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
+    date_from = DayField(_l("Từ ngày"), name="from", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
+    date_to = DayField(_l("Đến ngày"), name="to", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
 
     def validate_date_from(self, field):
         check_day_in_range(field)

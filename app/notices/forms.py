@@ -6,17 +6,16 @@ import unicodedata
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.clock import local_today
+from app.dates import DayField
 from app.glossary import NOTICE_CATEGORIES
 from app.phones import InvalidPhoneNumber, to_e164
 from app.sanitize import clean_html
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
-_DATE_MESSAGE = _l("Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy.")
 # Control characters (other than tab and line breaks) and bidirectional overrides never belong in a
 # notice: they hide or reorder text, and PostgreSQL refuses NUL in text columns.
 _FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -89,25 +88,17 @@ class NoticeForm(TextForm):
         _l("Số, ký hiệu văn bản (ví dụ: Quyết định số 123/QĐ-UBND)"),
         validators=[Optional(), Length(max=200, message=_l("Số, ký hiệu văn bản tối đa 200 ký tự."))],
     )
-    issued_on = DateField(
-        _l("Ngày ban hành văn bản"), format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
-    posting_start = DateField(
+    issued_on = DayField(_l("Ngày ban hành văn bản"), validators=[Optional()])
+    posting_start = DayField(
         _l("Niêm yết từ ngày"),
-        format=DATE_FORMATS,
-        invalid_value_message=_DATE_MESSAGE,
         default=local_today,
         validators=[InputRequired(_l("Vui lòng nhập ngày bắt đầu niêm yết."))],
     )
-    posting_end = DateField(
+    posting_end = DayField(
         _l("Niêm yết đến ngày"),
-        format=DATE_FORMATS,
-        invalid_value_message=_DATE_MESSAGE,
         validators=[InputRequired(_l("Vui lòng nhập ngày kết thúc niêm yết."))],
     )
-    opinion_end = DateField(
-        _l("Hạn góp ý (nếu có)"), format=DATE_FORMATS, invalid_value_message=_DATE_MESSAGE, validators=[Optional()]
-    )
+    opinion_end = DayField(_l("Hạn góp ý (nếu có)"), validators=[Optional()])
     place = StringField(
         _l("Địa điểm niêm yết, thôn/tổ dân phố"),
         validators=[Optional(), Length(max=200, message=_l("Địa điểm tối đa 200 ký tự."))],
@@ -132,8 +123,6 @@ class NoticeForm(TextForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in (self.issued_on, self.posting_start, self.posting_end, self.opinion_end):
-            field.render_kw = {"type": "date"}
         if self.posting_end.data is None and not self.is_submitted():
             start = self.posting_start.data or local_today()
             from app.notices.services import default_posting_period

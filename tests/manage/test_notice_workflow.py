@@ -1,5 +1,6 @@
 """An official's work on a notice: draft, edit, publish, correct, withdraw, files; and every way input goes wrong."""
 
+import re
 import unicodedata
 from datetime import timedelta
 from pathlib import Path
@@ -102,8 +103,9 @@ def test_public_page_shows_the_correction_and_its_reason(client, signed_in, offi
 def test_new_notice_form_defaults_to_today_and_thirty_days(client, signed_in):
     page = client.get("/manage/notices/new").get_data(as_text=True)
     today = local_today()
-    assert f'name="posting_start" required type="date" value="{today.isoformat()}"' in page
-    assert f'value="{(today + timedelta(days=30)).isoformat()}"' in page
+    (start_input,) = re.findall(r'<input[^>]* name="posting_start"[^>]*>', page)
+    assert f'value="{today:%d/%m/%Y}"' in start_input and 'type="text"' in start_input and " required" in start_input
+    assert f'value="{(today + timedelta(days=30)):%d/%m/%Y}"' in page
     for group in ("Nội dung", "Thời gian niêm yết", "Cán bộ trả lời thắc mắc"):
         assert f"<legend>{group}</legend>" in page
     assert "0912 345 678" in page  # the phone hint
@@ -161,7 +163,7 @@ BAD_INPUT = [
         {"issued_on": (TODAY + timedelta(days=1)).isoformat()},
         "Ngày ban hành không thể ở tương lai.",
     ),
-    ("impossible-date", {"posting_start": "31/02/2025"}, "Ngày không hợp lệ; hãy nhập theo dạng dd/mm/yyyy."),
+    ("impossible-date", {"posting_start": "31/02/2025"}, "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026."),
     ("no-start", {"posting_start": ""}, "Vui lòng nhập ngày bắt đầu niêm yết."),
     ("bogus-category", {"category": "bogus"}, "Lĩnh vực không hợp lệ"),
     ("nul-in-title", {"title": "Thông báo\x00 ẩn"}, "ký tự điều khiển không hợp lệ"),

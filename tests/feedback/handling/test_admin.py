@@ -110,7 +110,7 @@ def test_admin_forms_refuse_bad_input_and_save_nothing(client, login, admin):
     ).get_data(as_text=True)
 
     assert "Số ngày phải từ 1 đến 365" in bad_rule and "Hãy chọn cách tính" in bad_rule
-    assert "Ngày không hợp lệ" in bad_override and "Vui lòng nêu lý do" in bad_override
+    assert "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026." in bad_override and "Vui lòng nêu lý do" in bad_override
     assert db.session.scalar(select(DeadlineRule)) is None and db.session.scalar(select(HolidayOverride)) is None
     assert client.post("/manage/deadlines/rules/question/acknowledge", data={}).status_code == 404
 

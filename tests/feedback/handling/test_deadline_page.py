@@ -131,7 +131,7 @@ def test_a_step_the_kind_does_not_have_is_404_with_a_message(client):
     ("query", "message"),
     [
         ("kind=bogus&step=resolve&start=2026-02-13", "Hãy chọn một loại ý kiến"),
-        ("kind=question&step=resolve&start=abc", "Ngày không hợp lệ"),
+        ("kind=question&step=resolve&start=abc", "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026."),
         ("kind=question&step=acknowledge&start=2026-02-13", "không có bước tiếp nhận riêng"),
         ("kind=question&step=resolve&start=2026-02-13&circumstance=remote", "không áp dụng"),
     ],
