@@ -21,12 +21,15 @@ from flask import g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app.extensions import db
+
 log = logging.getLogger(__name__)
 
 _flush_handlers = []
 _commit_handlers = {}
 _MEMO_KEY = "effects_memo"
 _DUE_KEY = "effects_due"
+_FLUSHED_KEY = "effects_flushed"  # the current transaction has written something
 
 
 def on_flush(handler):
@@ -53,6 +56,7 @@ def transaction_memo(session, key):
 
 @event.listens_for(Session, "after_flush")
 def _run_flush_handlers(session, flush_context):
+    session.info[_FLUSHED_KEY] = True
     if not _flush_handlers:
         return
     instances = list(itertools.chain(session.new, session.dirty, session.deleted))
@@ -63,6 +67,7 @@ def _run_flush_handlers(session, flush_context):
 @event.listens_for(Session, "after_commit")
 def _note_committed(session):
     session.info.pop(_MEMO_KEY, None)
+    session.info.pop(_FLUSHED_KEY, None)
     due = session.info.pop(_DUE_KEY, None)
     if due and has_app_context():
         g.setdefault("committed_effects", set()).update(due)
@@ -73,11 +78,18 @@ def _forget(session, previous_transaction):
     session.info.pop(_MEMO_KEY, None)  # a mark written in a rolled-back savepoint must be written again
     if not previous_transaction.nested:
         session.info.pop(_DUE_KEY, None)
+        session.info.pop(_FLUSHED_KEY, None)
+
+
+def _holds_uncommitted_work(session):
+    return bool(session.new or session.dirty or session.deleted or session.info.get(_FLUSHED_KEY))
 
 
 def run_committed_effects(_error=None):
     """Teardown: run the work committed transactions asked for, each once, errors logged."""
-    due = g.pop("committed_effects", None)
+    if "committed_effects" not in g or _holds_uncommitted_work(db.session):
+        return
+    due = g.pop("committed_effects")
     for name in sorted(due or ()):
         try:
             _commit_handlers[name]()

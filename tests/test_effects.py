@@ -66,3 +66,19 @@ def test_flush_handlers_see_the_changed_instances_and_write_in_the_same_transact
         assert effects.transaction_memo(db.session, "test-marks") == set()  # gone with the transaction
     finally:
         effects._flush_handlers.remove(remember)
+
+
+def test_work_waits_while_the_session_holds_uncommitted_changes(app, probe_effect):
+    make_unit("24", "Tỉnh Bắc Ninh", "province")
+    effects.due_after_commit("test-effect", db.session)
+    db.session.commit()
+    commune = make_unit("07627", "Xã Đại Sơn")  # flushed by the factory, not committed
+
+    with app.test_request_context():  # a request ending inside the script's context
+        pass
+
+    assert RAN == []  # the work waits: its handler could end the transaction that holds the commune
+    assert db.session.get(AdministrativeUnit, commune.id) is commune
+    db.session.commit()
+    effects.run_committed_effects()
+    assert RAN == ["ran"]
