@@ -268,7 +268,9 @@ def no_script_desktop(browser):
     context.close()
 
 
-def test_without_javascript_the_textarea_posts_plain_text(live_app, live_server, no_script_desktop):
+def test_without_javascript_the_textarea_posts_plain_text_that_keeps_its_paragraphs(
+    live_app, live_server, no_script_desktop
+):
     _, commune, _ = make_units()
     make_user("official", commune, username="canbo.daison")
     db.session.remove()
@@ -280,11 +282,13 @@ def test_without_javascript_the_textarea_posts_plain_text(live_app, live_server,
     textarea = page.get_by_label(EDITOR)
     assert textarea.evaluate("element => element.tagName") == "TEXTAREA" and textarea.is_visible()
     _fill_required_fields(page, "Lịch tiếp công dân tháng 7")
-    textarea.fill("Chủ tịch UBND xã tiếp công dân vào thứ Năm hằng tuần tại trụ sở.")
+    textarea.fill("Chủ tịch UBND xã tiếp công dân vào thứ Năm hằng tuần tại trụ sở.\n\nCông dân mang theo CCCD.")
     page.locator("form.notice-form button[type=submit]").click()
 
     notice = db.session.scalars(select(Notice)).one()
-    assert notice.body_html == "Chủ tịch UBND xã tiếp công dân vào thứ Năm hằng tuần tại trụ sở."
+    assert notice.body_html == (
+        "<p>Chủ tịch UBND xã tiếp công dân vào thứ Năm hằng tuần tại trụ sở.</p><p>Công dân mang theo CCCD.</p>"
+    )
 
 
 def test_editor_fits_a_phone_and_shows_where_the_focus_is(live_app, live_server, phone):
