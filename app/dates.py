@@ -48,6 +48,14 @@ def format_day(value):
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def typed_day(text):
+    """Return a day from a query string as a person writes it (dd/mm/yyyy); text that is no date, unchanged."""
+    try:
+        return format_day(parse_day(text))
+    except DateFormatError:
+        return text
+
+
 class DayInput(TextInput):
     """A text input for dd/mm/yyyy: digits keyboard on phones, the shape shown and checked by the browser."""
 

@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app import clock, glossary, phones
+from app import clock, dates, glossary, phones
 from app.accounts import permissions as account_permissions
 from app.feedback import permissions as feedback_permissions
 from app.inspection import permissions as audit_permissions
@@ -137,6 +137,7 @@ def init_templating(app):
     app.jinja_env.filters.update(
         date=clock.format_date,
         datetime=clock.format_datetime,
+        typed_day=dates.typed_day,
         phone=phones.format_local,
         category_label=glossary.category_label,
     )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AdministrativeUnit
 from app.clock import local_today
+from app.dates import DateFormatError, parse_day
 from app.extensions import db
 from app.glossary import NOTICE_CATEGORIES, PUBLIC_STATUS_FILTERS
 from app.notices.models import Notice
@@ -36,8 +37,12 @@ class NoticeFilters:
     date_to: date | None = None
 
     @classmethod
-    def from_args(cls, args):
-        """Parse unit, category, status, from, to from query arguments; raise FilterError."""
+    def from_args(cls, args, typed_dates=False):
+        """Parse unit, category, status, from, to from query arguments; raise FilterError.
+
+        Pages pass `typed_dates`: their boxes send dd/mm/yyyy as typed (ISO from links still reads); the API
+        speaks ISO only.
+        """
         filters = cls()
         unit_code = (args.get("unit") or "").strip()
         if unit_code:
@@ -58,7 +63,9 @@ class NoticeFilters:
             text = (args.get(name) or "").strip()
             if text:
                 try:
-                    setattr(filters, attribute, date.fromisoformat(text))
+                    setattr(filters, attribute, parse_day(text) if typed_dates else date.fromisoformat(text))
+                except DateFormatError as error:
+                    raise FilterError(name, str(error)) from error
                 except ValueError as error:
                     raise FilterError(name, _("Ngày phải có dạng YYYY-MM-DD.")) from error
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:

@@ -73,14 +73,14 @@ def get_unit(code):
 def _parse_filters(args):
     """Return (filters, errors); on bad input filters is None and errors names every invalid filter."""
     try:
-        return NoticeFilters.from_args(args), {}
+        return NoticeFilters.from_args(args, typed_dates=True), {}
     except FilterError:
         pass
     errors = {}
     # One filter at a time, then all together (from > to), so the visitor sees every mistake at once.
     for subset in [{name: args.get(name, "")} for name in FILTER_NAMES] + [args]:
         try:
-            NoticeFilters.from_args(subset)
+            NoticeFilters.from_args(subset, typed_dates=True)
         except FilterError as error:
             # str(): the message quotes what the visitor typed and must be escaped like any text.
             errors.setdefault(error.field, str(error.message))

@@ -202,10 +202,10 @@ class SearchPage:
         }
 
 
-def parse_search_args(args):
+def parse_search_args(args, typed_dates=False):
     """Return (q, filters, sort, page) from query arguments; raise FilterError for a bad filter."""
     query_text = args.get("q") or ""
-    filters = NoticeFilters.from_args(args)
+    filters = NoticeFilters.from_args(args, typed_dates)
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise FilterError("sort", _l("Cách sắp xếp phải là relevance hoặc newest."))

@@ -53,7 +53,7 @@ def search():
     """Full-text search with filters, facets and highlighted snippets."""
     filter_error = None
     try:
-        query_text, filters, sort, page = services.parse_search_args(request.args)
+        query_text, filters, sort, page = services.parse_search_args(request.args, typed_dates=True)
     except services.FilterError as error:
         filter_error = error
         query_text, filters, sort, page = request.args.get("q") or "", NoticeFilters(), "relevance", 1

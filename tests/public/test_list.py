@@ -129,7 +129,9 @@ def test_date_range_filters_on_posting_start(client, units, official):
     html = client.get(f"/notices{query}").get_data(as_text=True)
 
     assert result_titles(html) == ["Ngày 10 trước"]
-    assert f'type="date" name="from" value="{days_ago(15).isoformat()}"' in html
+    # A link's ISO day shows as people write it; dd/mm/yyyy typed in the box filters the same way.
+    assert f'name="from" value="{days_ago(15).strftime("%d/%m/%Y")}"' in html
+    assert _titles(client, f"?from={days_ago(15):%d/%m/%Y}&to={days_ago(5):%d/%m/%Y}") == ["Ngày 10 trước"]
     assert _titles(client, f"?from={days_ago(10).isoformat()}") == ["Hôm nay", "Ngày 10 trước"]
     assert _titles(client, f"?to={days_ago(10).isoformat()}") == ["Ngày 10 trước", "Ngày 30 trước"]
 
@@ -140,7 +142,7 @@ def test_filter_form_is_a_plain_get_form_with_labels(client, units):
     assert '<form class="filters" method="get" action="/notices">' in html
     for name in ("unit", "category", "status", "from", "to"):
         assert f'<label for="filter-{name}">' in html
-    assert 'type="date" name="from"' in html
+    assert 'placeholder="dd/mm/yyyy" maxlength="10" autocomplete="off" name="from"' in html  # never mm/dd/yyyy
     assert "<script" not in html
 
 
@@ -201,7 +203,7 @@ def test_garbage_filters_show_vietnamese_messages_and_no_results(client, units, 
     assert response.status_code == 200
     assert result_titles(html) == []
     assert "Không có đơn vị hành chính mã &lt;script&gt;" in html
-    assert "Ngày phải có dạng YYYY-MM-DD." in html
+    assert "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026." in html
     assert "<script>" not in html
     assert 'aria-invalid="true" aria-describedby="filter-unit-error"' in html
     assert 'aria-invalid="true" aria-describedby="filter-from-error"' in html
@@ -213,7 +215,8 @@ def test_garbage_filters_show_vietnamese_messages_and_no_results(client, units, 
         ("?category=khong-co", "Lĩnh vực không hợp lệ."),
         ("?status=deleted", "Trạng thái phải là current, expired, withdrawn hoặc all."),
         ("?from=2026-05-10&to=2026-05-01", "Ngày kết thúc phải sau ngày bắt đầu."),
-        ("?to=10/05/2026", "Ngày phải có dạng YYYY-MM-DD."),
+        ("?to=31/02/2026", "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026."),
+        ("?to=2026-05-10&from=11/05/2026", "Ngày kết thúc phải sau ngày bắt đầu."),
         ("?unit=99999", "Không có đơn vị hành chính mã 99999."),
     ],
 )

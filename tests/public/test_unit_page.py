@@ -114,7 +114,7 @@ def test_unit_page_invalid_filter_shows_message_not_500(client, units, official)
     html = _page(client, "/units/07627?status=<b>x</b>&from=hôm-qua")
 
     assert "Trạng thái phải là current, expired, withdrawn hoặc all." in html
-    assert "Ngày phải có dạng YYYY-MM-DD." in html
+    assert "Ngày phải có dạng dd/mm/yyyy, ví dụ 05/03/2026." in html
     assert result_titles(html) == []
     assert "<b>x</b>" not in html
 
