@@ -68,7 +68,8 @@ def test_a_citizen_asks_a_commune_from_the_home_page_and_finds_the_answer_by_cod
     desktop.get_by_role("link", name=code).click()
     desktop.locator("form[action$='/acknowledge'] button[type=submit]").click()
     reply = desktop.locator("form[action$='/reply']")
-    reply.get_by_label("Nội dung trả lời").fill(f"<p>{ANSWER}</p>")
+    reply.locator(".rte-editor").wait_for()  # the answer is typed into the editor, never as HTML
+    reply.get_by_role("textbox", name="Nội dung trả lời").fill(ANSWER)
     reply.get_by_role("button", name="Gửi câu trả lời").click()
     assert ANSWER in desktop.locator(".current-answer").inner_text()
 
