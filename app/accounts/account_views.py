@@ -12,6 +12,7 @@ from app.accounts.password_resets import find_reset
 from app.accounts.password_resets import use_reset_link as use_link
 from app.accounts.permissions import can_edit_own_account
 from app.accounts.services import AccountError
+from app.accounts.user_forms import show_account_error
 from app.extensions import db
 from app.phones import format_local
 
@@ -21,14 +22,6 @@ def _signed_in_user():
         abort(403)
     # Services store the user on relationships and audit rows: hand them the real object, not the proxy.
     return current_user._get_current_object()
-
-
-def _show_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
@@ -41,7 +34,7 @@ def edit_account():
             changed = update_profile(user, form.display_name.data, form.email.data, form.phone.data)
         except AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_account_error(form, error)
         else:
             db.session.commit()
             flash(_("Đã lưu thông tin tài khoản.") if changed else _("Không có gì thay đổi."), "info")
@@ -59,7 +52,7 @@ def change_password():
             change_own_password(user, form.current_password.data, form.new_password.data)
         except AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_account_error(form, error)
         else:
             db.session.commit()
             # The new session version ended every session of this user; this one carries on with it.
@@ -88,7 +81,7 @@ def use_reset_link(token):
             use_link(token, form.new_password.data)
         except AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_account_error(form, error)
         else:
             db.session.commit()
             logout_user()

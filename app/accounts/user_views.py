@@ -20,6 +20,7 @@ from app.accounts.user_forms import (
     RoleAndUnitForm,
     UserCreateForm,
     role_choices,
+    show_account_error,
     unit_choices,
 )
 from app.accounts.user_queries import MAX_SEARCH_LENGTH, assignable_units, managed_users_page, page_number
@@ -101,18 +102,10 @@ def new_user():
             )
         except AccountError as error:
             db.session.rollback()
-            _show_error(form, error)
+            show_account_error(form, error)
         else:
             return _hand_over(manager, user, form.handover.data, created=True)
     return render_template("accounts/users/new.html", form=form)
-
-
-def _show_error(form, error):
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _render_user(manager, user, role_form=None, handover_form=None, status=200):
@@ -147,7 +140,7 @@ def edit_user(user_id):
         changed = change_role_and_unit(manager, user, form.role.data, _chosen_unit(form))
     except AccountError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_account_error(form, error)
         return _render_user(manager, user, role_form=form, status=400)
     db.session.commit()
     flash(
