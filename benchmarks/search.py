@@ -56,7 +56,8 @@ from app.extensions import db  # noqa: E402
 from app.notices import demo  # noqa: E402
 from app.notices.models import Notice  # noqa: E402
 from app.search import services  # noqa: E402
-from app.search.backend import POINTER, SearchIndex  # noqa: E402
+from app.search.backend import SearchIndex  # noqa: E402
+from app.search.generations import POINTER  # noqa: E402
 
 # Realistic queries, mostly typed without diacritics; one per word count with them.
 QUERIES = {

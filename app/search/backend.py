@@ -11,23 +11,11 @@ from dataclasses import dataclass
 from whoosh import index as whoosh_index
 
 from app.search import ranking
-from app.search.generations import POINTER, RebuildRunning, current_path, new_generation
-from app.search.index_errors import IndexBusy, IndexUnavailable
-from app.search.parallel import RebuildFailed
+from app.search.generations import current_path, new_generation
+from app.search.index_errors import IndexUnavailable
 from app.search.schema import STATE_ID, read_state
 from app.search.searchers import cached_searcher, forget_searchers, open_searcher
 from app.search.writing import build_generation, open_batch
-
-__all__ = [
-    "POINTER",
-    "IndexBusy",
-    "IndexStatus",
-    "IndexUnavailable",
-    "RebuildFailed",
-    "RebuildRunning",
-    "SearchIndex",
-    "forget_searchers",
-]
 
 
 @dataclass

@@ -25,8 +25,8 @@ from app.clock import utcnow
 from app.effects import due_after_commit
 from app.extensions import db
 from app.notices.models import Notice
-from app.search.backend import IndexBusy, IndexUnavailable
 from app.search.documents import INDEXED_STATUSES, notice_document, unit_info
+from app.search.index_errors import IndexBusy, IndexUnavailable
 from app.search.models import SearchChange
 
 log = logging.getLogger(__name__)

@@ -24,10 +24,13 @@ from app.glossary import NOTICE_CATEGORIES
 from app.notices.models import Notice
 from app.notices.queries import FilterError, NoticeFilters, page_number
 from app.search import changes
-from app.search.backend import IndexUnavailable, RebuildFailed, RebuildRunning, SearchIndex
+from app.search.backend import SearchIndex
 from app.search.documents import html_to_text
 from app.search.fallback import database_search
+from app.search.generations import RebuildRunning
 from app.search.highlight import SNIPPET_CHARS, highlight
+from app.search.index_errors import IndexUnavailable
+from app.search.parallel import RebuildFailed
 from app.search.query import SORTS, SearchRequest, parse_query
 from app.search.ranking import MAX_PAGE
 from app.search.synonyms import current_synonyms
