@@ -1,0 +1,54 @@
+"""The inspectors' consultation figures: /audit/consultations and its CSV/XLSX exports (read only)."""
+
+from flask import abort, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.inspection import blueprint
+from app.inspection.consultation_figures import consultation_columns, consultation_report, consultation_rows
+from app.inspection.exports import csv_response, write_sheets, xlsx_response
+from app.inspection.forms import FigureFilterForm
+from app.inspection.permissions import can_export_figures
+from app.inspection.views import _filter_error, _scope_or_errors, _unit_choices
+
+
+def _filename(scope, extension):
+    return f"lay-y-kien-{scope.unit.code}-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}.{extension}"
+
+
+@blueprint.get("/audit/consultations")
+def consultation_figures():
+    """Consultations of the scope per commune: held, length, participation, results on time, unmoderated comments."""
+    form = FigureFilterForm(request.args)
+    scope, errors = _scope_or_errors(form)
+    report = consultation_report(scope) if scope else None
+    return (
+        render_template(
+            "audit/consultations.html",
+            form=form,
+            scope=scope,
+            errors=errors,
+            report=report,
+            columns=consultation_columns(),
+            unit_choices=_unit_choices(),
+        ),
+        400 if errors else 200,
+    )
+
+
+@blueprint.get("/audit/export/consultations.<any(csv, xlsx):extension>")
+def export_consultation_figures(extension):
+    """The same figures as CSV or XLSX."""
+    form = FigureFilterForm(request.args)
+    scope, errors = _scope_or_errors(form)
+    if errors:
+        return _filter_error(errors)
+    if not can_export_figures(current_user, scope.unit):
+        abort(403)
+    report = consultation_report(scope)
+    if extension == "csv":
+        return csv_response(consultation_rows(report), _filename(scope, "csv"))
+    return xlsx_response(
+        lambda stream: write_sheets(stream, [(_("Lấy ý kiến Nhân dân"), consultation_rows(report))]),
+        _filename(scope, "xlsx"),
+    )
