@@ -16,6 +16,8 @@ STAFF_PATH_PREFIXES = ("/manage/",)
 
 # Set by `write_transactions()`: the next transactions queue for SQLite's write lock even on a GET.
 _writing = ContextVar("writing", default=False)
+# Set by `read_transactions()`: the next transactions only read, even outside a GET (the outbox worker).
+_reading = ContextVar("reading", default=False)
 
 
 @contextmanager
@@ -26,6 +28,18 @@ def write_transactions():
         yield
     finally:
         _writing.reset(token)
+
+
+@contextmanager
+def read_transactions():
+    """Within this block, SQLite transactions begin deferred: they read a snapshot and take no write lock,
+    so a submission never waits for them (WAL). Only for work that writes nothing: a deferred transaction
+    that writes after another writer committed fails at once instead of queueing."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
 
 
 def _is_staff_path(path):
@@ -65,7 +79,9 @@ def _begin_sqlite(connection):
     # locked" when another writer got in between; BEGIN IMMEDIATE queues for the write
     # lock instead. Public reads keep the cheap deferred BEGIN; staff pages may write an
     # audit entry even on GET (e.g. viewing a denouncer's identity), so they queue too.
-    reading = has_request_context() and request.method in READ_ONLY_METHODS and not _is_staff_path(request.path)
+    reading = _reading.get() or (
+        has_request_context() and request.method in READ_ONLY_METHODS and not _is_staff_path(request.path)
+    )
     if reading and not _writing.get():
         connection.exec_driver_sql("BEGIN")
     else:

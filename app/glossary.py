@@ -84,6 +84,7 @@ AUDIT_ACTIONS = {
     "feedback.note": _l("Ghi chú nội bộ vào hồ sơ"),
     "feedback.rate": _l("Người gửi đánh giá"),
     "feedback.due_dates_recomputed": _l("Tính lại hạn của hồ sơ"),
+    "feedback.backdated": _l("Ghi nhận hồ sơ với thời điểm nhận sớm hơn lúc ghi"),
     "user.login": _l("Đăng nhập"),
     "user.created": _l("Tạo tài khoản"),
     "user.role_changed": _l("Đổi vai trò người dùng"),
@@ -91,13 +92,22 @@ AUDIT_ACTIONS = {
     "user.deactivated": _l("Khóa tài khoản"),
     "user.reactivated": _l("Mở lại tài khoản"),
     "user.profile_changed": _l("Sửa thông tin cá nhân"),
+    "user.notify_by_changed": _l("Đổi cách nhận thông báo"),
     "user.password_changed": _l("Đổi mật khẩu"),
     "user.password_reset_link_issued": _l("Cấp đường dẫn đặt lại mật khẩu"),
     "user.temporary_password_set": _l("Cấp mật khẩu tạm"),
     "user.password_reset": _l("Đặt lại mật khẩu"),
+    "user.two_factor_enabled": _l("Bật xác thực hai lớp"),
+    "user.two_factor_disabled": _l("Tắt xác thực hai lớp"),
+    "user.two_factor_reset": _l("Đặt lại xác thực hai lớp của người dùng"),
+    "user.recovery_codes_regenerated": _l("Tạo bộ mã dự phòng mới"),
+    "user.locked": _l("Tạm khóa đăng nhập vì nhập sai nhiều lần"),
+    "user.unlocked": _l("Mở khóa đăng nhập"),
+    "user.sessions_ended": _l("Đăng xuất khỏi mọi thiết bị"),
     "deadline_rule.updated": _l("Sửa quy định thời hạn"),
     "holiday_override.set": _l("Đặt ngày nghỉ, ngày làm bù"),
     "holiday_override.removed": _l("Bỏ ngày nghỉ, ngày làm bù"),
+    "notification.retry": _l("Gửi lại tin trong hộp thư đi"),
 }
 
 # The families of actions, for "every action on …" in the log filter (prefix before the dot).
@@ -117,6 +127,7 @@ AUDIT_OBJECTS = {
     "AdministrativeUnit": _l("Đơn vị hành chính"),
     "DeadlineRule": _l("Quy định thời hạn"),
     "HolidayOverride": _l("Ngày nghỉ, ngày làm bù"),
+    "Notification": _l("Tin gửi đi"),
 }
 
 # Fields named in audit entries' data, as the log shows them.
@@ -156,6 +167,10 @@ AUDIT_FIELDS = {
     "circumstance": _l("Trường hợp"),
     "is_public": _l("Công khai"),
     "rating": _l("Điểm đánh giá"),
+    "template": _l("Loại tin"),
+    "delivery_channel": _l("Kênh gửi"),
+    "attempts": _l("Số lần đã gửi"),
+    "subject": _l("Về việc"),
     "photos": _l("Số ảnh"),
     "failed": _l("Ảnh không lưu được"),
     "notice": _l("Thông báo"),
@@ -165,6 +180,16 @@ AUDIT_FIELDS = {
     "option": _l("Cách gia hạn"),
     "information_received": _l("Đã nhận thông tin bổ sung"),
     "identity_viewed": _l("Đã xem danh tính người gửi"),
+    "failures": _l("Số lần sai liên tiếp"),
+    "until": _l("Tạm khóa đến"),
+    "second_factor": _l("Lớp xác thực thứ hai"),
+    "method": _l("Cách xác thực"),
+    "was_enabled": _l("Đã bật trước đó"),
+    "notify_by": _l("Cách nhận thông báo"),
+    "channel": _l("Kênh tiếp nhận"),
+    "received_at": _l("Nhận lúc"),
+    "recorded_at": _l("Ghi vào lúc"),
+    "minutes_earlier": _l("Sớm hơn lúc ghi (phút)"),
 }
 
 

@@ -1,10 +1,15 @@
 """Locale selection: Vietnamese unless the visitor chose English."""
 
-from flask import current_app, request, session
+import functools
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import force_locale
 
 
 def select_locale():
-    """Use ?lang=, then the visitor's saved choice, then Vietnamese."""
+    """Use ?lang=, then the visitor's saved choice, then Vietnamese (always, outside a request)."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = request.args.get("lang")
     if chosen in languages:
@@ -18,3 +23,14 @@ def select_locale():
 def select_timezone():
     """Every date and time is shown in Vietnam time."""
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+def in_vietnamese(command):
+    """Run `command` in Vietnamese whatever the request says: a CLI command names holidays, weekends, kinds."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with force_locale("vi"):
+            return command(*args, **kwargs)
+
+    return wrapper

@@ -9,11 +9,14 @@ import click
 from flask.cli import with_appcontext
 
 from app.accounts.models import AdministrativeUnit
+from app.consultations.demo import seed_demo_consultations
 from app.database import refresh_statistics
 from app.extensions import db
 from app.feedback import demo as queue_demo
+from app.feedback.unit_keys import ensure_demo_keys, keys_directory
 from app.inspection.rollup_refresh import refresh_all
 from app.notices import demo
+from app.outbox.queue import paused
 from app.search.services import rebuild
 
 
@@ -60,8 +63,11 @@ def seed_demo_command(notice_count, feedback_count, seed):
         if total >= 10_000:
             click.echo(f"  … {done:,}/{total:,} queue items", err=True)
 
-    queue = queue_demo.seed_demo_feedback(feedback_count, seed=seed, progress=queue_progress)
+    _seed_demo_keys(seed)
+    with paused():  # the made-up history sends nobody anything; new submissions on the demo site do
+        queue = queue_demo.seed_demo_feedback(feedback_count, seed=seed, progress=queue_progress)
     click.echo(queue_demo.summary(queue, feedback_count))
+    click.echo(seed_demo_consultations(seed=seed).summary())
     if result.notices_created or queue.created:
         refresh_statistics(db.session)
         # Demo data is bulk-inserted, past the ORM hooks that keep the audit figures' rollups.
@@ -69,6 +75,21 @@ def seed_demo_command(notice_count, feedback_count, seed):
         count = refresh_all(rebuild=True)
         click.echo(f"Audit figures: {count:,} unit-months computed in {time.perf_counter() - started:.1f} s")
     _print_demo_logins()
+
+
+def _seed_demo_keys(seed):
+    """Key pairs sealing denouncers' identities for the province and the demo communes (demo only)."""
+    communes, _ = demo.demo_communes(seed)
+    codes = [demo.DEMO_PROVINCE, *(commune.code for commune in communes)]
+    made = ensure_demo_keys([AdministrativeUnit.by_code(code) for code in codes])
+    db.session.commit()
+    directory = keys_directory()
+    if made and directory is not None:
+        click.echo(
+            f"Identity keys: {made} demo key pairs; private keys in {directory} (demo only, never in production)"
+        )
+    elif made:
+        click.echo(f"Identity keys: {made} demo key pairs (private keys not kept: set IDENTITY_KEYS_DIR to keep them)")
 
 
 def _print_demo_logins():

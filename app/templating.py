@@ -12,8 +12,17 @@ from app.accounts import permissions as account_permissions
 from app.feedback import permissions as feedback_permissions
 from app.inspection import permissions as audit_permissions
 from app.notices import permissions as notice_permissions
+from app.workspaces import notifications as outbox_list
 from app.workspaces import permissions as workspace_permissions
 from app.workspaces.homes import home_endpoint
+
+
+@dataclass(frozen=True)
+class NavBadge:
+    """A count beside an area's link (what waits there for the user), and what the number counts."""
+
+    count: object  # count(user) -> int
+    label: object
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,7 @@ class StaffArea:
     permission: object
     # Endpoint prefixes of the area's other pages, to mark its link as the current page (the longest match wins).
     pages: tuple
+    badge: NavBadge | None = None
 
 
 STAFF_AREAS = (
@@ -44,6 +54,14 @@ STAFF_AREAS = (
         notice_permissions.can_use_notice_management,
         ("notices.manage_",),
     ),
+    StaffArea(
+        "notifications",
+        _l("Hộp thư đi"),
+        "workspaces.list_notifications",
+        workspace_permissions.can_use_notifications,
+        ("workspaces.retry_notification",),
+        NavBadge(outbox_list.failed_count, _l("tin gửi lỗi")),
+    ),
     StaffArea("audit", _l("Giám sát"), "audit.overview", audit_permissions.can_use_audit_area, ("audit.",)),
     StaffArea(
         "users",
@@ -57,6 +75,8 @@ STAFF_AREAS = (
             "accounts.deactivate_user",
             "accounts.reactivate_user",
             "accounts.reset_password",
+            "accounts.reset_second_factor_of_user",
+            "accounts.unlock_user",
         ),
     ),
     StaffArea(
@@ -71,7 +91,7 @@ STAFF_AREAS = (
         _l("Tài khoản"),
         "accounts.edit_account",
         account_permissions.can_use_account,
-        ("accounts.change_password",),
+        ("accounts.change_password", "accounts.two_factor"),
     ),
 )
 
@@ -98,6 +118,8 @@ def staff_areas(user):
             "url": url_for(area.endpoint),
             "is_current": area.key == current,
             "is_home": area.endpoint == home,
+            "badge": area.badge.count(user) if area.badge else 0,
+            "badge_label": area.badge.label if area.badge else "",
         }
         for area in STAFF_AREAS
         if area.permission(user)

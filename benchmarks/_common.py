@@ -1,7 +1,7 @@
 """The set-up every benchmark shares: options, the work folder and database, flask commands, gunicorn.
 
-Imported by notice_pages.py, audit.py, feedback_load.py, search.py and _load.py (run as scripts, so this
-folder is on sys.path). Loopback only: the server binds 127.0.0.1.
+Imported by notice_pages.py, audit.py, feedback_load.py, notifications.py, search.py and _load.py (run as
+scripts, so this folder is on sys.path). Loopback only: the server binds 127.0.0.1.
 """
 
 import http.client
@@ -178,21 +178,38 @@ def free_port():
         return probe.getsockname()[1]
 
 
-class Server:
-    """gunicorn in its own process group, the way `make run` starts it; stopped with SIGTERM (then SIGKILL)."""
+class Process:
+    """A command in its own process group, its output in `log_path`; stopped with SIGTERM (then SIGKILL)."""
+
+    def __init__(self, command, env, log_path):
+        self.log_path = log_path
+        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log.close()
+
+
+class Server(Process):
+    """gunicorn, the way `make run` starts it (the Procfile's `web`)."""
 
     def __init__(self, env, port, args, log_path):
         self.port = port
-        self.log_path = log_path
         command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers), "--bind", f"{HOST}:{port}"]
         command += ["--timeout", "120", "--graceful-timeout", "10"]
         if args.threads > 1:
             command += ["--worker-class", "gthread", "--threads", str(args.threads)]
         command.append("app:create_app()")
-        self._log = open(log_path, "w")  # noqa: SIM115  (closed in stop())
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        super().__init__(command, env, log_path)
 
     def wait_ready(self, path="/", timeout=60):
         deadline = time.monotonic() + timeout
@@ -208,16 +225,6 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise SystemExit(f"gunicorn did not answer within {timeout} s; see {self.log_path}")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        self._log.close()
 
 
 def stop_on_sigterm():

@@ -33,18 +33,26 @@ LAYERS = {
     "app.errors": CORE,
     "app.ledger": CORE,
     "app.redaction": CORE,
+    "app.outbox": CORE,
+    "app.resilience": CORE,
+    "app.strict_input": CORE,
     # the domains, bottom up
     "app.accounts": ACCOUNTS,
     "app.notices": NOTICES,
     "app.search": DOMAINS,
     "app.feedback": DOMAINS,
+    "app.consultations": DOMAINS,
     "app.inspection": INSPECTION,
     "app.workspaces": INSPECTION,
     "app.api": API,
+    "app.opendata": API,
+    "app.open311": API,
     # the factory and what registers or seeds everything
     "app": FACTORY,
     "app.templating": FACTORY,
     "app.seeding": FACTORY,
+    "app.tasks": FACTORY,
+    "app.backups": FACTORY,
 }
 MAX_LINES = 400
 # Modules that hold data only (word lists, demo texts): long by nature, no logic to split.

@@ -25,6 +25,7 @@ AREA_ROLES = {
     "overview": {"leader", "admin"},
     "queue": STAFF,
     "notices": STAFF,
+    "notifications": {"official", "leader", "admin"},
     "audit": {"inspector", "admin"},
     "users": {"leader", "admin"},
     "administration": {"admin"},
@@ -38,12 +39,15 @@ ROUTES = {
     "feedback.manage_queue": ("queue", lambda w: "/manage/queue", None),
     "feedback.manage_show_item": ("queue", lambda w: f"/manage/queue/{w['item'].id}", None),
     "feedback.manage_photo": ("queue", lambda w: f"/manage/queue/{w['item'].id}/photos/{w['photo']}", None),
+    "feedback.record_item": ("queue", lambda w: "/manage/queue/new", WRITERS),
+    "feedback.recorded_item": ("queue", lambda w: f"/manage/queue/{w['item'].id}/recorded", WRITERS),
     "notices.manage_index": ("notices", lambda w: "/manage/", None),
     "notices.manage_new_notice": ("notices", lambda w: "/manage/notices/new", WRITERS),
     "notices.manage_show_notice": ("notices", lambda w: f"/manage/notices/{w['draft'].id}", None),
     "notices.manage_edit_notice": ("notices", lambda w: f"/manage/notices/{w['draft'].id}/edit", WRITERS),
     "notices.manage_correct_notice": ("notices", lambda w: f"/manage/notices/{w['published'].id}/correct", WRITERS),
     "notices.manage_withdraw_notice": ("notices", lambda w: f"/manage/notices/{w['published'].id}/withdraw", WRITERS),
+    "workspaces.list_notifications": ("notifications", lambda w: "/manage/notifications", None),
     "audit.overview": ("audit", lambda w: "/audit/", None),
     "audit.show_unit": ("audit", lambda w: f"/audit/units/{w['commune'].code}", None),
     "audit.show_official": ("audit", lambda w: f"/audit/officials/{w['users']['official'].id}", None),
@@ -59,12 +63,36 @@ ROUTES = {
     "accounts.show_user": ("users", lambda w: f"/manage/users/{w['colleague'].id}", None),
     "workspaces.administration": ("administration", lambda w: "/manage/admin", None),
     "feedback.manage_deadlines": ("administration", lambda w: "/manage/deadlines", None),
+    "open311_admin.list_api_keys": ("administration", lambda w: "/manage/admin/apikeys", None),
     "accounts.edit_account": ("account", lambda w: "/account", None),
     "accounts.change_password": ("account", lambda w: "/account/password", None),
+    "accounts.two_factor": ("account", lambda w: "/account/two-factor", None),
+    "accounts.notification_settings": ("account", lambda w: "/account/notifications", None),
+    "consultations.manage_edit_consultation": (
+        "notices",
+        lambda w: f"/manage/notices/{w['published'].id}/consultation/edit",
+        WRITERS,
+    ),
+    "consultations.manage_record_decision": (
+        "notices",
+        lambda w: f"/manage/notices/{w['published'].id}/decisions/new",
+        WRITERS,
+    ),
+    "consultations.manage_rules": ("notices", lambda w: "/manage/consultations/rules", None),
+    "audit.consultation_figures": ("audit", lambda w: "/audit/consultations", None),
+    "audit.export_consultation_figures": ("audit", lambda w: "/audit/export/consultations.csv", None),
 }
 # Not an area of its own: /manage sends every signed-in user to their home (tested below);
 # a reset link is opened by someone who is not signed in.
-NOT_AREAS = {"workspaces.home", "accounts.use_reset_link"}
+# A notice's consultation pages answer 404 to staff who may not manage that notice (tests/consultations
+# checks who may open them).
+NOT_AREAS = {
+    "workspaces.home",
+    "accounts.use_reset_link",
+    "consultations.manage_consultation",
+    "consultations.manage_comments",
+    "consultations.manage_publish_result",
+}
 HOMES = {
     "official": "/manage/queue?tab=new",
     "leader": "/manage/overview",

@@ -2,9 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 
+from app.accounts.notification_settings import NOTIFY_BY
 from app.accounts.password_policy import MAX_LENGTH, password_problems
 from app.accounts.services import clean_email, clean_phone
 from app.accounts.user_forms import account_check, display_name_field
@@ -16,6 +18,17 @@ class ProfileForm(FlaskForm):
     display_name = display_name_field()
     email = StringField(_l("Thư điện tử"), validators=[Optional(), account_check(clean_email)])
     phone = StringField(_l("Số điện thoại"), validators=[Optional(), account_check(clean_phone)])
+
+
+class NotificationSettingsForm(FlaskForm):
+    """How the user is told of new items and of the daily digest (the service checks e-mail and phone)."""
+
+    notify_by = RadioField(
+        _l("Nhận thông báo công việc qua"),
+        choices=[SelectChoice(value, label) for value, label in NOTIFY_BY.items()],
+        validate_choice=True,
+        invalid_choice_message=_l("Hãy chọn một cách nhận thông báo: email, SMS hoặc không nhận."),
+    )
 
 
 class NewPasswordForm(FlaskForm):

@@ -1,11 +1,12 @@
-"""A user's own account under /account: details, password; and the one-time reset link anyone may open."""
+"""A user's own account under /account: details, password, how they are told; and the one-time reset link."""
 
-from flask import abort, flash, make_response, redirect, render_template, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import blueprint
-from app.accounts.account_forms import NewPasswordForm, PasswordChangeForm, ProfileForm
+from app.accounts.account_forms import NewPasswordForm, NotificationSettingsForm, PasswordChangeForm, ProfileForm
+from app.accounts.notification_settings import change_notify_by
 from app.accounts.own_account import change_password as change_own_password
 from app.accounts.own_account import update_profile
 from app.accounts.password_resets import find_reset
@@ -60,6 +61,28 @@ def change_password():
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."), "info")
             return redirect(url_for("accounts.edit_account"))
     return render_template("accounts/password.html", form=form, user=user, forced=user.must_change_password)
+
+
+@blueprint.route("/account/notifications", methods=["GET", "POST"])
+@login_required
+def notification_settings():
+    """Choose how new items and the daily digest reach you: e-mail, SMS or none."""
+    user = _signed_in_user()
+    # The current choice is shown, never assumed: a POST without one is refused.
+    form = NotificationSettingsForm(data={"notify_by": user.notify_by} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            changed = change_notify_by(user, form.notify_by.data)
+        except AccountError as error:
+            db.session.rollback()
+            show_account_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Đã lưu cách nhận thông báo.") if changed else _("Không có gì thay đổi."), "info")
+            return redirect(url_for("accounts.notification_settings"))
+    return render_template(
+        "accounts/notifications.html", form=form, user=user, phone=format_local(user.phone) if user.phone else ""
+    )
 
 
 def _private(response, status=200):

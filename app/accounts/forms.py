@@ -1,4 +1,4 @@
-"""Sign-in form."""
+"""Sign-in forms: the password, then the code of a second factor."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -17,3 +17,17 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(_l("Mật khẩu"), validators=[DataRequired(_l("Vui lòng nhập mật khẩu.")), Length(max=256)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên máy này"))
+
+
+class SignInCodeForm(FlaskForm):
+    """The second step of signing in: six digits from the app, or a recovery code."""
+
+    code = StringField(
+        _l("Mã xác thực"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[
+            DataRequired(_l("Vui lòng nhập mã xác thực.")),
+            Length(max=40, message=_l("Mã xác thực không hợp lệ.")),
+            Regexp(r"^[A-Za-z0-9 \-]*$", message=_l("Mã xác thực chỉ gồm chữ số, hoặc chữ và số nếu là mã dự phòng.")),
+        ],
+    )

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false, func, select, text
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, false, func, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.passwords import hash_password, verify_password
@@ -95,6 +95,16 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How the user is told of new items and the daily digest: email, sms or none.
+    notify_by: Mapped[str] = mapped_column(String(10), default="email", server_default="email")
+    # Second factor: the TOTP secret sealed with DATA_ENCRYPTION_KEY (kept while enrolment is unconfirmed),
+    # when it was turned on, and the last time step accepted (a code is never accepted twice).
+    totp_secret: Mapped[str | None] = mapped_column(Text)
+    two_factor_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)
+    # Wrong passwords and codes in a row (reset by a complete sign-in); at the limit, locked until a time.
+    failed_sign_in_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped[AdministrativeUnit] = relationship()
 
@@ -108,6 +118,11 @@ class User(UserMixin, db.Model):
     def end_sessions(self):
         """Make every open session and remembered login of this user invalid from the next request."""
         self.session_version = (self.session_version or 0) + 1
+
+    @property
+    def has_second_factor(self):
+        """Whether sign-in asks this user for a code after the password."""
+        return self.two_factor_enabled_at is not None
 
     def set_password(self, password):
         """Store an Argon2id hash of the password (no policy check: callers check it)."""
@@ -140,3 +155,18 @@ class PasswordReset(db.Model):
 
     def __repr__(self):
         return f"<PasswordReset {self.id} for user {self.user_id}>"
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the authenticator; only the SHA-256 of the code is stored."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def __repr__(self):
+        return f"<RecoveryCode {self.id} for user {self.user_id}>"

@@ -1,4 +1,4 @@
-"""What every signed-in user changes about themselves: display name, e-mail, phone and password."""
+"""What every signed-in user changes about themselves: display name, e-mail, phone, password; their sessions."""
 
 from flask_babel import gettext as _
 
@@ -41,3 +41,10 @@ def change_password(user, current_password, new_password):
     user.end_sessions()
     db.session.flush()
     record("user.password_changed", user, user.username, {}, user)
+
+
+def sign_out_everywhere(user):
+    """End every session of the user, on every browser and device, this one included."""
+    user.end_sessions()
+    db.session.flush()
+    record("user.sessions_ended", user, user.username, {}, user)

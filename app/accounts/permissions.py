@@ -1,5 +1,7 @@
 """Who may act on which administrative unit and which account. A user acts only inside their unit's subtree."""
 
+from app import clock
+
 STAFF_ROLES = frozenset({"official", "leader", "admin"})
 # The roles each managing role may give (and so the accounts it may change): never above its own.
 ASSIGNABLE_ROLES = {
@@ -102,3 +104,18 @@ def can_reset_password(actor, target):
 def can_edit_own_account(user):
     """Every signed-in user changes their own password, display name, e-mail and phone."""
     return can_use_account(user)
+
+
+def can_reset_second_factor(actor, target):
+    """Whether `actor` may remove `target`'s second factor (a lost phone): someone they manage, never themselves."""
+    return can_edit_user(actor, target) and actor.id != target.id and target.totp_secret is not None
+
+
+def can_unlock_user(actor, target):
+    """Whether `actor` may lift the lockout that repeated wrong passwords or codes put on `target` now."""
+    return (
+        can_edit_user(actor, target)
+        and actor.id != target.id
+        and target.locked_until is not None
+        and target.locked_until > clock.utcnow()
+    )

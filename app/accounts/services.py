@@ -54,11 +54,11 @@ def authenticate(username, password):
     return user
 
 
-def note_login(user):
-    """Remember when the user last signed in."""
+def note_login(user, second_factor=None):
+    """Remember when the user last signed in (and with which second factor: "totp" or "recovery_code")."""
     user.last_login_at = utcnow()
     db.session.flush()
-    record("user.login", user, user.username, {}, user)
+    record("user.login", user, user.username, {"second_factor": second_factor} if second_factor else {}, user)
 
 
 def check_username(username):

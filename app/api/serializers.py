@@ -1,7 +1,9 @@
 """JSON shapes of the API. Contracts: field names are used by other systems."""
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 
+from app.api.openapi import DATE, MOMENT, URL, array, component, integer, nullable, obj, string
 from app.extensions import db
 from app.feedback.public_answers import public_answers
 from app.notices.models import Notice
@@ -9,6 +11,23 @@ from app.phones import format_local
 from app.urls import notice_short_url, public_url
 
 _QUESTIONS_KEY = "congkhai.public_questions"
+
+
+UNIT_SCHEMA = component(
+    "Unit",
+    obj(
+        {
+            "code": string(_l("Mã đơn vị hành chính (mã của Tổng cục Thống kê).")),
+            "name": string(),
+            "kind": string(_l("Cấp: province, district, commune, ward, special_zone…")),
+            "parent": nullable(string(_l("Mã đơn vị cấp trên."))),
+            "valid_from": nullable(DATE),
+            "valid_to": nullable({**DATE, "description": _l("Ngày đơn vị thôi tồn tại (sau sắp xếp).")}),
+            "successor": nullable(string(_l("Mã đơn vị kế thừa."))),
+        }
+    ),
+)
+UNIT_NAME = obj({"code": string(), "name": string()})
 
 
 def unit_item(unit):
@@ -40,6 +59,61 @@ def _public_questions(notice):
                 pending[instance.id] = instance
         loaded.update(public_answers(pending.values()))
     return loaded[notice.id]
+
+
+NOTICE_SCHEMA = component(
+    "Notice",
+    obj(
+        {
+            "id": integer(minimum=1),
+            "code": nullable(string(_l("Mã ngắn in trên mã QR."))),
+            "title": string(),
+            "summary": string(),
+            "body_html": string(_l("Nội dung (HTML đã lọc an toàn).")),
+            "category": string(_l("Lĩnh vực (mã định danh).")),
+            "unit": UNIT_NAME,
+            "status": string(enum=["published", "upcoming", "expired", "withdrawn"]),
+            "legal_reference": string(),
+            "issued_on": nullable(DATE),
+            "posting_start": DATE,
+            "posting_end": DATE,
+            "opinion_end": nullable(DATE),
+            "place": string(),
+            "published_at": nullable(MOMENT),
+            "withdrawn_at": nullable(MOMENT),
+            "withdrawal_reason": nullable(string()),
+            "contact": obj(
+                {"name": string(), "position": string(), "phone": string(), "phone_display": string()},
+                description=_l("Cán bộ phụ trách (số điện thoại công vụ)."),
+            ),
+            "url": URL,
+            "short_url": nullable(URL),
+            "qr_png_url": URL,
+            "qr_svg_url": URL,
+            "poster_url": URL,
+            "attachments": array(
+                obj(
+                    {
+                        "id": integer(),
+                        "name": string(),
+                        "media_type": string(),
+                        "size": integer(minimum=0),
+                        "sha256": string(pattern="^[0-9a-f]{64}$"),
+                        "url": URL,
+                    }
+                )
+            ),
+            "versions": array(
+                obj({"number": integer(minimum=1), "created_at": MOMENT, "reason": nullable(string())}),
+                _l("Các lần đính chính."),
+            ),
+            "questions": array(
+                obj({"question": string(), "answer_html": string(), "answered_at": MOMENT}),
+                _l("Câu hỏi đã trả lời công khai (câu hỏi đã được biên tập)."),
+            ),
+        }
+    ),
+)
 
 
 def notice_item(notice):

@@ -7,15 +7,94 @@ inspector or administrator of that unit, and such a response is never cached by 
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from app.accounts.models import AdministrativeUnit
 from app.api import blueprint
+from app.api.openapi import (
+    DATE,
+    MOMENT,
+    array,
+    component,
+    form_parameters,
+    integer,
+    json_response,
+    nullable,
+    obj,
+    operation,
+    string,
+)
 from app.errors import error_response
 from app.inspection.forms import FigureFilterForm
 from app.inspection.permissions import can_view_official_figures
 from app.inspection.report import build_report
 from app.inspection.today_figures import TODAY_KEYS
+
+# Figures are named numbers (counts, percentages with one decimal, medians in days), null when nothing was counted.
+FIGURE = nullable({"type": "number"})
+FIGURES = {"type": "object", "additionalProperties": FIGURE}
+UNIT_HEAD = {"code": string(), "name": string()}
+STATS_PROPERTIES = {
+    "unit": obj({**UNIT_HEAD, "kind": string()}),
+    "from": DATE,
+    "to": DATE,
+    "kind": nullable(string()),
+    "today": DATE,
+    "as_of": DATE,
+    "today_fields": array(string(), _l("Số liệu tính tại ngày as_of, với mọi hồ sơ đang mở.")),
+    "period_fields": array(string(), _l("Số liệu của các hồ sơ nhận từ from đến to.")),
+    "computed_at": MOMENT,
+    "percentiles": string(enum=["nearest-rank"]),
+    "totals": FIGURES,
+    "disclosure": FIGURES,
+    "by_kind": {"type": "object", "additionalProperties": FIGURES},
+    "by_month": array(
+        {
+            **obj({"month": string(pattern="^[0-9]{4}-[0-9]{2}$"), "backlog_at_month_end": integer(minimum=0)}),
+            "additionalProperties": FIGURE,
+        }
+    ),
+    "by_unit": array(
+        {
+            **obj({**UNIT_HEAD, "kind": string(), "disclosure": nullable(FIGURES)}),
+            "additionalProperties": FIGURE,
+        },
+        _l("Mọi xã, phường của đơn vị, kể cả khi bằng 0."),
+    ),
+    "ranking": obj(
+        {
+            "min_items": integer(minimum=0),
+            "ranked": array({**obj({"rank": integer(minimum=1), **UNIT_HEAD}), "additionalProperties": FIGURE}),
+            "unranked": array(obj({**UNIT_HEAD, "received": integer(minimum=0)})),
+        }
+    ),
+    "by_official": array(
+        {
+            **obj({"id": nullable(integer()), "username": nullable(string()), "display_name": nullable(string())}),
+            "additionalProperties": FIGURE,
+        },
+        _l("Chỉ khi thanh tra viên hoặc quản trị của đơn vị đã đăng nhập."),
+    ),
+}
+# by_official only for a signed-in inspector or administrator of the unit.
+STATS_SCHEMA = component(
+    "Stats", obj(STATS_PROPERTIES, required=[name for name in STATS_PROPERTIES if name != "by_official"])
+)
+
+
+def _stats_parameters():
+    """The filter form's fields, as the API reads them (unit is required here)."""
+    return form_parameters(
+        FigureFilterForm(MultiDict()),
+        descriptions={
+            "unit": _l("Mã đơn vị: số liệu của đơn vị và mọi đơn vị trực thuộc."),
+            "from": _l("Từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy), 2000–2100; mặc định 12 tháng gần nhất."),
+            "to": _l("Đến ngày, không trước from; khoảng tối đa 10 năm; mặc định hôm nay."),
+        },
+        required=("unit",),
+    )
 
 
 def _unit_entry(unit, figures, disclosure):
@@ -87,6 +166,18 @@ def _rank_figures(entry):
     }
 
 
+@operation(
+    _l("Số liệu tiếp nhận và trả lời"),
+    tag="stats",
+    description=_l(
+        "Cùng số liệu như các trang /audit/: theo loại, tháng, xã và xếp hạng. Ai cũng đọc được số liệu tổng "
+        "hợp; số liệu theo cán bộ chỉ có khi thanh tra viên hoặc quản trị của đơn vị đã đăng nhập."
+    ),
+    parameters=_stats_parameters,
+    examples={"unit": "24", "from": "2026-01-01", "to": "2026-06-30"},
+    responses={200: json_response(_l("Số liệu."), STATS_SCHEMA)},
+    errors=(400, 503),
+)
 @blueprint.get("/stats")
 def stats():
     """Figures of ?unit= (with its descendants) for ?from=…&to=… (YYYY-MM-DD), optionally ?kind=."""

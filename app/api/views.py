@@ -8,16 +8,19 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import AdministrativeUnit
 from app.api import blueprint
-from app.api.serializers import notice_item, unit_item
+from app.api.consultation_items import CONSULTATION_SCHEMA, DECISION_SCHEMA, notice_consultation_fields
+from app.api.openapi import array, component, integer, json_response, nullable, obj, operation, query, string
+from app.api.serializers import NOTICE_SCHEMA, UNIT_SCHEMA, notice_item, unit_item
 from app.errors import error_response
 from app.extensions import db
-from app.glossary import UNIT_KINDS
+from app.glossary import NOTICE_CATEGORIES, PUBLIC_STATUS_FILTERS, UNIT_KINDS
 from app.notices.models import Notice, NoticeVersion
 from app.notices.queries import FilterError, NoticeFilters, paginate, public_notices_query
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_PAGE = 10**9  # keeps OFFSET inside a 64-bit integer on every database
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL: a larger one finds nothing
 
 # What notice_item reads, loaded in a fixed number of queries per page (never one per notice).
 # Versions carry a full snapshot each; the API lists only their number, time and reason.
@@ -25,6 +28,61 @@ NOTICE_ITEM_LOADING = (
     selectinload(Notice.attachments),
     selectinload(Notice.versions).load_only(NoticeVersion.number, NoticeVersion.created_at, NoticeVersion.reason),
 )
+
+
+def page_parameters(what):
+    """?page= and ?per_page= as positive_int_arg reads them."""
+    return [
+        query("page", integer(minimum=1, maximum=MAX_PAGE, default=1), _l("Số trang, từ 1.")),
+        query(
+            "per_page",
+            integer(minimum=1, maximum=MAX_PAGE, default=DEFAULT_PER_PAGE),
+            _l("Số %(what)s mỗi trang; trên %(max)s thì trả %(max)s.", what=what, max=MAX_PER_PAGE),
+        ),
+    ]
+
+
+# The filters of NoticeFilters.from_args, shared with /search.
+NOTICE_FILTER_PARAMETERS = [
+    query("unit", string(), _l("Mã đơn vị: thông báo của đơn vị đó và mọi đơn vị trực thuộc.")),
+    query("category", string(enum=list(NOTICE_CATEGORIES)), _l("Lĩnh vực.")),
+    query(
+        "status",
+        string(enum=[*PUBLIC_STATUS_FILTERS, "all"]),
+        _l(
+            "current: đang niêm yết; expired: hết hạn; withdrawn: đã thu hồi; all: cả ba. Mặc định: current và expired."
+        ),
+    ),
+    query("from", string(format="date"), _l("Niêm yết từ ngày (YYYY-MM-DD).")),
+    query("to", string(format="date"), _l("Niêm yết đến ngày (YYYY-MM-DD), không trước from.")),
+]
+NOTICE_PAGE_SCHEMA = component(
+    "NoticePage",
+    obj(
+        {
+            "items": array(NOTICE_SCHEMA),
+            "page": integer(minimum=1),
+            "per_page": integer(minimum=1, maximum=MAX_PER_PAGE),
+            "pages": integer(minimum=0),
+            "total": integer(minimum=0),
+        }
+    ),
+)
+NOTICE_DETAIL_SCHEMA = component(
+    "NoticeDetail",
+    {
+        "allOf": [
+            NOTICE_SCHEMA,
+            obj(
+                {
+                    "consultation": nullable(CONSULTATION_SCHEMA),
+                    "community_decisions": array(DECISION_SCHEMA, _l("Quyết định của cộng đồng dân cư.")),
+                }
+            ),
+        ]
+    },
+)
+NOTICE_ID = {"notice_id": _l("Số của thông báo.")}
 
 
 def positive_int_arg(name, default, message):
@@ -41,6 +99,18 @@ def positive_int_arg(name, default, message):
     return value
 
 
+@operation(
+    _l("Danh sách đơn vị hành chính"),
+    tag="units",
+    description=_l("Theo mã, gồm cả đơn vị cũ đã sắp xếp (có valid_to và successor)."),
+    parameters=[
+        query("parent", string(), _l("Mã đơn vị cấp trên: chỉ các đơn vị trực thuộc.")),
+        query("kind", string(enum=list(UNIT_KINDS)), _l("Cấp đơn vị.")),
+    ],
+    examples={"parent": "24", "kind": "commune"},
+    responses={200: json_response(_l("Các đơn vị."), obj({"items": array(UNIT_SCHEMA), "total": integer(minimum=0)}))},
+    errors=(400, 404, 503),
+)
 @blueprint.get("/units")
 def list_units():
     """List administrative units by code, former ones included; filter by parent and kind."""
@@ -64,6 +134,15 @@ def list_units():
     return jsonify(items=items, total=len(items))
 
 
+@operation(
+    _l("Danh sách thông báo công khai"),
+    tag="notices",
+    description=_l("Mới niêm yết trước; cùng bộ lọc với trang danh sách thông báo."),
+    parameters=[*NOTICE_FILTER_PARAMETERS, *page_parameters(_l("thông báo"))],
+    examples={"unit": "24", "status": "current", "per_page": 5},
+    responses={200: json_response(_l("Một trang thông báo."), NOTICE_PAGE_SCHEMA)},
+    errors=(400, 503),
+)
 @blueprint.get("/notices")
 def list_notices():
     """List public notices with the list page's filters, paginated."""
@@ -85,11 +164,22 @@ def list_notices():
     )
 
 
+@operation(
+    _l("Một thông báo"),
+    tag="notices",
+    description=_l("Kèm đợt lấy ý kiến (nếu có) và quyết định của cộng đồng dân cư. Bản nháp không tồn tại với API."),
+    path=NOTICE_ID,
+    examples={"notice_id": 1},
+    responses={200: json_response(_l("Thông báo."), NOTICE_DETAIL_SCHEMA)},
+    errors=(404, 503),
+)
 @blueprint.get("/notices/<int:notice_id>")
 def get_notice(notice_id):
     """One public notice; drafts do not exist for the API."""
+    if notice_id > MAX_ID:
+        abort(404)
     query = select(Notice).options(joinedload(Notice.unit), *NOTICE_ITEM_LOADING).where(Notice.id == notice_id)
     notice = db.session.scalar(query)
     if notice is None or not notice.is_public:
         abort(404)
-    return jsonify(notice_item(notice))
+    return jsonify({**notice_item(notice), **notice_consultation_fields(notice)})

@@ -16,6 +16,7 @@ from flask_login import current_user, login_required
 from app.accounts.models import AdministrativeUnit
 from app.extensions import db
 from app.feedback import actions, blueprint
+from app.feedback.identity_forms import submitted_key
 from app.feedback.item_views import current_actor, get_item, prepare_form, render_item
 from app.feedback.manage_forms import ACTION_FORMS
 from app.feedback.permissions import can_act_on_queue_item
@@ -40,7 +41,8 @@ class ActionRoute:
 
 
 def _forward_arguments(form):
-    return AdministrativeUnit.by_code(form.target_unit.data), form.reason.data
+    # The unit's private key for a sealed denunciation, read in memory for this request only.
+    return AdministrativeUnit.by_code(form.target_unit.data), form.reason.data, submitted_key(form)
 
 
 def _reply_success(answer_html, is_public, public_question):
@@ -100,7 +102,7 @@ ACTION_ROUTES = (
         "forward_internal",
         actions.forward,
         _forward_arguments,
-        lambda target, reason: _("Đã chuyển ý kiến đến %(unit)s.", unit=target.name if target else ""),
+        lambda target, reason, key: _("Đã chuyển ý kiến đến %(unit)s.", unit=target.name if target else ""),
         redirect_to="feedback.manage_queue",
     ),
     ActionRoute(

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from app.extensions import db
+from app.feedback import identities
 from app.feedback.deadlines import ACKNOWLEDGE, DENUNCIATION_EXTENSION, MAX_DENUNCIATION_EXTENSIONS, RESOLVE, Rule
 from app.feedback.due_dates import due_dates_after, iso_day
 from app.feedback.events import apply_action
@@ -150,8 +151,12 @@ def reply(item, actor, answer_html, is_public=False, public_question=None):
     return event
 
 
-def forward(item, actor, target_unit, reason):
-    """Send the item to another unit in the system: it leaves this queue and its periods restart there."""
+def forward(item, actor, target_unit, reason, private_key=None):
+    """Send the item to another unit in the system: it leaves this queue and its periods restart there.
+
+    A sealed denunciation is sealed again for the target unit, opened in memory with `private_key` (the
+    current unit's key, from its handler): without it, or with a wrong one, HandlingError says so.
+    """
     next_status(item.status, "forward_internal")
     reason = _required(reason, _("Vui lòng nêu lý do chuyển; người gửi sẽ đọc được lý do này."))
     if target_unit is None:
@@ -160,6 +165,10 @@ def forward(item, actor, target_unit, reason):
         raise HandlingError(_("Đơn vị nhận phải khác đơn vị đang giải quyết."))
     if not target_unit.is_current:
         raise HandlingError(_("Đơn vị này không còn tồn tại (đã sáp nhập); hãy chọn đơn vị hiện hành."))
+    try:
+        identities.reseal(item, private_key, target_unit, actor, reason)
+    except identities.IdentityError as error:
+        raise HandlingError(error.message) from error
     source = item.unit
     event = _transition(
         item, "forward_internal", actor, body=reason, data={"from_unit": source.code, "to_unit": target_unit.code}
@@ -309,6 +318,9 @@ def add_note(item, actor, text):
     return apply_action(item, "note", actor, body=text, is_public=False)
 
 
-def view_identity(item, actor):
-    """Record that `actor` was shown the submitter's identity (an internal event and an audit entry)."""
-    return apply_action(item, "note", actor, body="", is_public=False, data={"identity_viewed": True})
+def view_identity(item, actor, reason, key_data=None):
+    """Show `actor` the submitter's identity and sealed photos, opened with the unit's key; recorded with the reason.
+
+    Return an identities.Revealed; raise identities.IdentityError (a Vietnamese message) for a missing or wrong key.
+    """
+    return identities.reveal(item, reason, actor=actor, key_data=key_data)

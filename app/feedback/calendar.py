@@ -1,7 +1,8 @@
 """The deadline engine fed from the database: the admin's rules and holiday overrides."""
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from app import workdays
 from app.clock import to_local
 from app.extensions import db
 from app.feedback.deadlines import (
@@ -26,6 +27,18 @@ def load_calendar():
         row.day: Override(row.is_working_day, row.reason) for row in db.session.scalars(select(HolidayOverride))
     }
     return WorkingCalendar(overrides=overrides)
+
+
+def override_days():
+    """{date: True if a working day} of every administrator override: what app.workdays applies."""
+    return dict(db.session.execute(select(HolidayOverride.day, HolidayOverride.is_working_day)).all())
+
+
+@event.listens_for(HolidayOverride, "after_insert")
+@event.listens_for(HolidayOverride, "after_update")
+@event.listens_for(HolidayOverride, "after_delete")
+def _overrides_changed(mapper, connection, target):
+    workdays.forget_overrides()
 
 
 def load_rules():

@@ -1,29 +1,18 @@
-"""flask deadlines … commands: deadline rules and holiday overrides."""
+"""flask deadlines … commands (deadline rules and holiday overrides); `flask identity …` is in identity_cli."""
 
-import functools
 from datetime import date
 
 import click
 from flask.cli import AppGroup
-from flask_babel import force_locale
 
 from app.extensions import db
 from app.feedback.admin import DeadlineAdminError, list_overrides, remove_override, set_override, set_rule
 from app.feedback.calendar import load_rules, seed_default_rules
 from app.feedback.deadlines import CALENDAR_DAYS, DEFAULT_RULES, WORKING_DAYS
+from app.feedback.identity_cli import identity_cli
+from app.i18n import in_vietnamese
 
 deadlines_cli = AppGroup("deadlines", help="Deadline rules and holiday overrides of the citizens' queue.")
-
-
-def _in_vietnamese(command):
-    """Run outside any request: name holidays and weekends in Vietnamese without asking the request."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        with force_locale("vi"):
-            return command(*args, **kwargs)
-
-    return wrapper
 
 
 def _parse_day(value):
@@ -34,7 +23,7 @@ def _parse_day(value):
 
 
 @deadlines_cli.command("seed")
-@_in_vietnamese
+@in_vietnamese
 def seed_command():
     """Store the statutory default rules that are not in the database yet."""
     added = seed_default_rules()
@@ -43,7 +32,7 @@ def seed_command():
 
 
 @deadlines_cli.command("rules")
-@_in_vietnamese
+@in_vietnamese
 def rules_command():
     """List the rules in force (database over statutory defaults) and the overrides."""
     rules = load_rules()
@@ -62,7 +51,7 @@ def rules_command():
 @click.argument("step", type=click.Choice(["acknowledge", "resolve"]))
 @click.argument("amount", type=click.IntRange(min=1, max=365))
 @click.argument("unit", type=click.Choice([WORKING_DAYS, CALENDAR_DAYS]))
-@_in_vietnamese
+@in_vietnamese
 def set_rule_command(kind, step, amount, unit):
     """Set the period of KIND's STEP to AMOUNT UNIT (working_days or days)."""
     try:
@@ -78,7 +67,7 @@ def set_rule_command(kind, step, amount, unit):
 @click.argument("day", metavar="DATE")
 @click.option("--working/--non-working", "is_working_day", required=True, help="Offices work, or are closed.")
 @click.option("--reason", required=True, help="Why (shown on the public /deadlines page).")
-@_in_vietnamese
+@in_vietnamese
 def override_command(day, is_working_day, reason):
     """Declare DATE (YYYY-MM-DD) a working or non-working day; recompute stored due dates."""
     parsed = _parse_day(day)
@@ -94,7 +83,7 @@ def override_command(day, is_working_day, reason):
 
 @deadlines_cli.command("remove-override")
 @click.argument("day", metavar="DATE")
-@_in_vietnamese
+@in_vietnamese
 def remove_override_command(day):
     """Remove the override of DATE; recompute stored due dates."""
     parsed = _parse_day(day)
@@ -108,3 +97,4 @@ def remove_override_command(day):
 def register_feedback_commands(app):
     """Attach the queue's commands to the app's CLI."""
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(identity_cli)

@@ -14,6 +14,8 @@ from functools import lru_cache
 import holidays
 from flask_babel import lazy_gettext as _l
 
+from app import workdays
+
 WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "days"
 ACKNOWLEDGE = "acknowledge"
@@ -90,7 +92,12 @@ class WorkingCalendar:
         return None
 
     def is_working_day(self, day):
-        return self.non_working_reason(day) is None
+        """The same answer as `non_working_reason(day) is None`, without naming the day (no translation):
+        calendars of two years of days are built per report."""
+        override = self.overrides.get(day)
+        if override is not None:
+            return override.is_working_day
+        return workdays.is_official_working_day(day)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from app.clock import utcnow
 from app.extensions import db
 from app.feedback.models import FeedbackEvent
+from app.feedback.notifications import event_recorded
 from app.feedback.states import next_status
 from app.ledger.chain import record
 
@@ -27,6 +28,7 @@ def apply_action(item, action, actor=None, body="", is_public=False, data=None):
     )
     db.session.add(event)
     db.session.flush()
+    event_recorded(event)
     record(
         f"feedback.{action}",
         item,

@@ -11,12 +11,14 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, MultipleFileField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, MultipleFileField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.models import AdministrativeUnit
 from app.extensions import db
+from app.feedback.idempotency import idempotency_key_or_none
+from app.feedback.identity_fields import check_identity, id_number_problem, normalise_id_number
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, RejectedPhoto, clean_photo, max_photo_bytes
 from app.glossary import UNIT_KINDS
@@ -30,8 +32,6 @@ MAX_NOTICE_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 MAX_UNIT_CODE_LENGTH = 16
 # Units that receive citizens' feedback: the communes, wards and special zones of today.
 RECEIVING_UNIT_KINDS = frozenset({"commune", "ward", "special_zone"})
-# Law on Complaints 2011 Art. 8 and Law on Denunciations 2018 Art. 23 ask for the address too.
-ADDRESS_REQUIRED_KINDS = frozenset({"complaint", "denunciation"})
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
@@ -104,6 +104,15 @@ def _unit_refusal(unit):
     )
 
 
+# How the citizen is told of progress; none chosen = e-mail if given, else SMS if a phone is given.
+NOTIFY_CHOICES = {
+    "email": _l("Email"),
+    "sms": _l("Tin nhắn SMS"),
+    "zalo": _l("Zalo (nếu không gửi được thì nhắn SMS)"),
+    "none": _l("Không cần báo, tôi tự tra cứu bằng mã theo dõi"),
+}
+
+
 class FeedbackForm(TextForm):
     """A question, petition, information request, complaint or denunciation, as a citizen sends it."""
 
@@ -129,15 +138,27 @@ class FeedbackForm(TextForm):
     address = StringField(
         _l("Địa chỉ"), validators=[Optional(), Length(max=300, message=_l("Địa chỉ tối đa 300 ký tự."))]
     )
+    id_number = StringField(
+        _l("Số căn cước công dân (CCCD)"),
+        filters=[normalise_id_number],
+        validators=[Optional(), Length(max=40, message=_l("Số CCCD gồm 12 chữ số."))],
+    )
     consent = BooleanField(
         _l(
             "Tôi đồng ý để UBND xã sử dụng thông tin cá nhân này chỉ để giải quyết và trả lời ý kiến của tôi, "
             "không công khai và không dùng vào việc khác."
         )
     )
+    notify_by = RadioField(
+        _l("Báo cho tôi khi ý kiến có tiến triển qua"),
+        choices=[SelectChoice(key, label) for key, label in NOTIFY_CHOICES.items()],
+        validate_choice=False,
+    )
     photos = MultipleFileField(_l("Ảnh (không bắt buộc)"))
     # Honeypot: hidden from people (CSS and aria-hidden); only robots fill it in.
     website = StringField(_l("Trang web (để trống)"))
+    # A one-time token put in the page: a double click or a resent form finds the first item.
+    idempotency_key = HiddenField(filters=[idempotency_key_or_none])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +241,10 @@ class FeedbackForm(TextForm):
                 _("Số điện thoại không hợp lệ; hãy nhập số di động hoặc cố định Việt Nam, ví dụ 0912 345 678.")
             ) from error
 
+    def validate_id_number(self, field):
+        if field.data and (problem := id_number_problem(field.data)):
+            raise ValidationError(problem)
+
     def validate_email(self, field):
         if field.data and not _EMAIL.match(field.data):
             raise ValidationError(_("Email không hợp lệ; hãy nhập theo dạng ten@vidu.vn."))
@@ -245,13 +270,13 @@ class FeedbackForm(TextForm):
     # --- rules across fields -------------------------------------------------------------------
 
     def has_personal_details(self):
-        return any((self.name.data, self.phone.data, self.email.data, self.address.data))
+        return any((self.name.data, self.phone.data, self.email.data, self.address.data, self.id_number.data))
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators=extra_validators)
         kind = FEEDBACK_KINDS.get(self.kind.data)
         if kind is not None and kind.is_identity_required:
-            valid = self._check_identity(kind) and valid
+            valid = check_identity(self, kind) and valid
         if self.has_personal_details() and not self.consent.data:
             self.consent.errors.append(
                 _(
@@ -262,28 +287,23 @@ class FeedbackForm(TextForm):
             valid = False
         return valid
 
-    def _check_identity(self, kind):
-        ok = True
-        hint = ""
-        if kind.identifier == "denunciation":
-            hint = _("Nếu không muốn ghi danh, hãy chọn “Phản ánh, kiến nghị”.")
-        if not self.name.data:
-            message = _("%(kind)s cần ghi họ và tên người gửi.", kind=kind.label)
-            self.name.errors.append(f"{message} {hint}".strip())
-            ok = False
-        if kind.identifier in ADDRESS_REQUIRED_KINDS and not self.address.data:
-            message = _("%(kind)s cần ghi địa chỉ để xã gửi văn bản trả lời.", kind=kind.label)
-            self.address.errors.append(f"{message} {hint}".strip())
-            ok = False
-        if not self.phone.data and not self.email.data:
-            self.phone.errors.append(
-                _(
-                    "%(kind)s cần số điện thoại hoặc email để xã liên hệ; hãy nhập ít nhất một trong hai.",
-                    kind=kind.label,
-                )
-            )
-            ok = False
-        return ok
+    def validate_notify_by(self, field):
+        choice = field.data or ""
+        if choice and choice not in NOTIFY_CHOICES:
+            raise ValidationError(_("Cách nhận thông báo không hợp lệ; hãy chọn email, SMS, Zalo hoặc không cần báo."))
+        if choice == "email" and not self.email.data:
+            raise ValidationError(_("Bạn chọn nhận thông báo qua email: vui lòng nhập email ở trên."))
+        if choice in ("sms", "zalo") and not self.phone.data:
+            raise ValidationError(_("Bạn chọn nhận thông báo qua SMS hoặc Zalo: vui lòng nhập số điện thoại ở trên."))
+
+    def notification_target(self):
+        """(channel, address) the citizen is told on, or (None, None)."""
+        choice = self.notify_by.data or ("email" if self.email.data else "sms" if self._phone_e164 else "none")
+        if choice == "email" and self.email.data:
+            return "email", self.email.data
+        if choice in ("sms", "zalo") and self._phone_e164:
+            return choice, self._phone_e164
+        return None, None
 
     def is_honeypot_filled(self):
         return bool((self.website.data or "").strip())
@@ -291,6 +311,7 @@ class FeedbackForm(TextForm):
     def submission(self):
         """Return the validated values as `intake.submit_feedback` takes them (E.164 phone)."""
         has_details = self.has_personal_details()
+        notify_channel, notify_address = self.notification_target() if has_details else (None, None)
         return {
             "kind": self.kind.data,
             "unit": self.target_unit,
@@ -300,7 +321,11 @@ class FeedbackForm(TextForm):
             "phone": self._phone_e164,
             "email": self.email.data or "",
             "address": self.address.data or "",
+            "id_number": self.id_number.data or "",
             "has_consented": bool(has_details and self.consent.data),
+            "notify_channel": notify_channel,
+            "notify_address": notify_address,
+            "idempotency_key": self.idempotency_key.data,
         }
 
 
@@ -331,3 +356,19 @@ class RatingForm(TextForm):
     def validate_rating(self, field):
         if field.data not in {choice.value for choice in RATING_CHOICES}:
             raise ValidationError(_("Vui lòng chọn một mức đánh giá từ 1 đến 5."))
+
+
+class InformationForm(TextForm):
+    """What the citizen adds when the commune asked for more information (tracking page)."""
+
+    text = TextAreaField(
+        _l("Thông tin bổ sung"),
+        filters=[_unix_newlines],
+        validators=[
+            DataRequired(_l("Vui lòng viết thông tin xã đề nghị bổ sung.")),
+            Length(
+                max=MAX_TEXT_LENGTH,
+                message=_l("Thông tin bổ sung tối đa %(max)s ký tự.", max=number_text(MAX_TEXT_LENGTH)),
+            ),
+        ],
+    )

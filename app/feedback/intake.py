@@ -4,6 +4,7 @@ Services flush and never commit. The views commit the submission on its own firs
 store the photos, so that nothing that goes wrong with files can lose what the citizen wrote.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,19 +16,20 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import AdministrativeUnit, User
 from app.clock import local_today, to_local, utcnow
 from app.extensions import db
+from app.feedback import notifications, sealed_photos
 from app.feedback.calendar import initial_due_dates
 from app.feedback.events import apply_action
+from app.feedback.identities import columns_on_arrival, photo_key
 from app.feedback.kinds import kind_label
 from app.feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
-from app.feedback.photos import store_photo
+from app.feedback.offices import office_name
+from app.feedback.sealing import Identity
 from app.feedback.states import OPEN_STATUSES, STATUSES
 from app.feedback.tracking import new_tracking_code, normalise_code
 from app.ledger.chain import record
 
 ANSWERED_STATUSES = frozenset({"answered", "closed"})
 PAUSED_STATUS = "waiting_for_citizen"
-# Words a unit's name starts with, written in lower case after "UBND" ("UBND xã Đại Sơn").
-_UNIT_KIND_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Tỉnh ", "Thành phố ", "Huyện ", "Quận ")
 
 
 class AlreadyRated(Exception):
@@ -51,12 +53,25 @@ def submit_feedback(
     phone="",
     email="",
     address="",
+    id_number="",
     has_consented=False,
     received_at=None,
+    channel="web",
+    notify_channel=None,
+    notify_address=None,
+    recorded_by=None,
+    idempotency_key=None,
 ):
     """Create a queue item with its tracking code, due dates, "received" event and audit entry.
 
-    `received_at` is the server's time; tests pass a fixed moment instead of stopping the clock.
+    `received_at` is the server's time (an official recording a call or a visit may give an earlier
+    one); tests pass a fixed moment instead of stopping the clock. `channel` is how it arrived (web, api,
+    phone, walk_in, mail, open311). `notify_channel` ("email", "sms", "zalo") and `notify_address` are
+    where the citizen asked to be told of progress (stored encrypted, apart from the identity); the
+    receipt is queued in the same transaction. `recorded_by` is the official who typed it in.
+    `idempotency_key` (the client's key) is kept hashed: `find_repeat` finds the item again by it.
+    A denunciation's identity (name, address, phone, e-mail, CCCD `id_number`) is sealed here, on arrival,
+    to the receiving unit's key, and never stored in clear (app.feedback.identities).
     """
     received_at = received_at or utcnow()
     acknowledge_due, resolve_due = initial_due_dates(kind, received_at)
@@ -66,11 +81,10 @@ def submit_feedback(
         unit=unit,
         notice=notice,
         text=text,
-        submitter_name=name,
-        submitter_phone=phone,
-        submitter_email=email,
-        submitter_address=address,
+        **columns_on_arrival(kind, unit, Identity(name, address, phone, email, id_number)),
         has_consented=has_consented,
+        channel=channel,
+        idempotency_key=key_digest(idempotency_key),
         status="received",
         received_at=received_at,
         acknowledge_due=acknowledge_due,
@@ -85,7 +99,8 @@ def submit_feedback(
             to_status="received",
             created_at=received_at,
             is_public=True,
-            data={},
+            actor_id=recorded_by.id if recorded_by is not None else None,
+            data={"channel": channel} if channel != "web" else {},
         )
     )
     db.session.flush()
@@ -94,43 +109,52 @@ def submit_feedback(
         "feedback.received",
         item,
         f"{item.tracking_code}: {kind} → {unit.code}",
-        {"kind": kind, "unit": unit.code, "notice": notice.id if notice is not None else None},
+        {"kind": kind, "unit": unit.code, "notice": notice.id if notice is not None else None, "channel": channel},
+        recorded_by,
     )
+    notifications.follow_item(item, notify_channel, notify_address, in_their_language=recorded_by is None)
+    notifications.item_received(item)
     return item
+
+
+def key_digest(idempotency_key):
+    """The stored form of a client's idempotency key (None for none)."""
+    if not idempotency_key:
+        return None
+    return hashlib.sha256(f"feedback:{idempotency_key}".encode()).hexdigest()
+
+
+def find_repeat(idempotency_key):
+    """The item an earlier submission with this idempotency key created, or None."""
+    digest = key_digest(idempotency_key)
+    if digest is None:
+        return None
+    return db.session.scalar(select(Feedback).where(Feedback.idempotency_key == digest))
 
 
 def attach_photos(item, photos):
     """Write each re-encoded photo and add its row; return (stored names, how many failed).
 
-    A photo the disk refuses is logged and skipped: the item itself is already committed.
+    A denunciation's photos are sealed in memory to its identity's key first: only the sealed boxes
+    reach the disk. A photo the disk refuses is logged and skipped: the item itself is already committed.
     """
     stored, failed = [], 0
+    key = photo_key(item) if photos else None
     for photo in photos:
         try:
-            stored_name = store_photo(photo)
+            columns = sealed_photos.store(photo, key)
         except OSError:
             current_app.logger.exception("Could not store a photo of %s", item.tracking_code)
             failed += 1
             continue
-        stored.append(stored_name)
-        db.session.add(
-            FeedbackPhoto(
-                feedback=item,
-                stored_name=stored_name,
-                media_type=photo.media_type,
-                size=len(photo.data),
-                sha256=photo.sha256,
-                created_at=utcnow(),
-            )
-        )
+        stored.append(columns["stored_name"])
+        db.session.add(FeedbackPhoto(feedback=item, created_at=utcnow(), **columns))
     if stored:
         db.session.flush()
-        record(
-            "feedback.photos_added",
-            item,
-            f"{item.tracking_code}: {len(stored)} ảnh",
-            {"photos": len(stored), "failed": failed},
-        )
+        data = {"photos": len(stored), "failed": failed}
+        if key is not None:
+            data["key"] = key.fingerprint
+        record("feedback.photos_added", item, f"{item.tracking_code}: {len(stored)} ảnh", data)
     return stored, failed
 
 
@@ -194,18 +218,6 @@ def event_label(action):
     return labels.get(action, action)
 
 
-def office_name(unit):
-    """ "UBND xã Đại Sơn": how the public history names who acted (never a person)."""
-    if unit is None:
-        return ""
-    name = unit.name
-    for word in _UNIT_KIND_WORDS:
-        if name.startswith(word):
-            name = name[0].lower() + name[1:]
-            break
-    return _("UBND %(unit)s", unit=name)
-
-
 @dataclass(frozen=True)
 class PublicEvent:
     action: str
@@ -258,7 +270,7 @@ def _public_events(item):
             continue
         if event.action == "receive":
             by = ""
-        elif event.action == "rate":
+        elif event.action == "rate" or (event.action == "receive_information" and event.actor is None):
             by = _("Người gửi")
         else:
             by = office_name(event.actor.unit if event.actor is not None else item.unit)

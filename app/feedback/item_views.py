@@ -7,7 +7,7 @@ Every view loads its item through `get_item`: 404 for an unknown id, 403 outside
 from datetime import date
 from functools import partial
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -17,11 +17,12 @@ from wtforms.fields.choices import SelectChoice
 from app.accounts.models import AdministrativeUnit, User
 from app.clock import local_today
 from app.extensions import db
-from app.feedback import actions, blueprint
+from app.feedback import actions, blueprint, identities
 from app.feedback.action_labels import ACTION_LABELS
 from app.feedback.calendar import load_calendar
 from app.feedback.deadline_flags import deadline_flag
 from app.feedback.due_dates import due_date_explanations
+from app.feedback.identity_forms import UnsealForm
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.manage_forms import ACTION_FORMS
 from app.feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
@@ -33,7 +34,9 @@ from app.feedback.permissions import (
 )
 from app.feedback.public_answers import can_answer_publicly
 from app.feedback.publication import draft_summary, public_draft, publication_refusal
+from app.feedback.sealing import short_fingerprint
 from app.feedback.states import STATUSES
+from app.feedback.unit_keys import key_by_fingerprint
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
@@ -99,8 +102,34 @@ def _action_forms(item, bound=None):
     return forms
 
 
-def render_item(item, bound=None, show_identity=False):
-    """The item page; `bound` is (action, form) to show a posted form with its errors."""
+def _identity_context(item, identity, unseal_form):
+    """What the "Người gửi" section needs: the identity shown now, or the form that shows it, and the key.
+
+    `is_sealed` says the form takes the unit's key: the identity or the photos (a denunciation's) are sealed.
+    """
+    may_view = can_view_identity(current_user, item)
+    if identity is None and may_view and not identities.is_audited(item):
+        identity = identities.clear_identity(item)
+    if unseal_form is None and may_view and identities.is_audited(item):
+        unseal_form = UnsealForm(formdata=None)
+    fingerprint = identities.sealed_fingerprint(item)
+    return {
+        "identity": identity,
+        "unseal_form": unseal_form if identity is None else None,
+        "may_view_identity": may_view,
+        "is_sealed": identities.needs_key(item),
+        "sealed_key": key_by_fingerprint(fingerprint),
+        "sealed_fingerprint": short_fingerprint(fingerprint),
+    }
+
+
+def render_item(item, bound=None, identity=None, unseal_form=None, opened_photos=()):
+    """The item page; `bound` is (action, form) to show a posted form with its errors.
+
+    `identity` is shown when given (a complaint's or denunciation's, just opened and recorded); the
+    other kinds' is shown to whoever may see it. `opened_photos` (sealed_photos.OpenedPhoto, opened with
+    the identity) are shown inline in place of "sealed".
+    """
     calendar = load_calendar()
     today = local_today()
     events = db.session.scalars(
@@ -116,8 +145,8 @@ def render_item(item, bound=None, show_identity=False):
         forms=_action_forms(item, bound),
         flag=deadline_flag(item, today, calendar),
         periods=due_date_explanations(item, calendar),
-        show_identity=show_identity,
-        may_view_identity=can_view_identity(current_user, item),
+        **_identity_context(item, identity, unseal_form),
+        opened_photos={photo.photo_id: photo for photo in opened_photos},
         may_answer_publicly=can_answer_publicly(item),
         draft_summary=draft_summary,
         action_labels=ACTION_LABELS,
@@ -142,8 +171,8 @@ def _iso_date_text(text):
 def manage_show_item(item_id):
     """The item with its full history, due dates and the actions allowed now.
 
-    A denouncer's identity is shown only to the assigned handler, on request, and each showing is
-    recorded (an internal event and an audit entry).
+    A complaint's or denunciation's identity is shown only on request (POST …/identity, with the unit's
+    key for a sealed one), to those who may see it, and each showing is recorded.
     """
     item = (
         db.session.get(
@@ -158,26 +187,22 @@ def manage_show_item(item_id):
         abort(404)
     if not can_view_queue_item(current_user, item):
         abort(403)
-    show_identity = False
-    if can_view_identity(current_user, item):
-        if item.kind != "denunciation":
-            show_identity = True
-        elif request.args.get("identity") == "1":
-            actions.view_identity(item, current_actor())
-            db.session.commit()
-            show_identity = True
-    return render_item(item, show_identity=show_identity)
+    return render_item(item)
 
 
 @blueprint.get("/manage/queue/<int:item_id>/photos/<int:photo_id>")
 @login_required
 def manage_photo(item_id, photo_id):
-    """A citizen's photo, for the officials and inspectors who may read the item; never cached publicly."""
+    """A citizen's photo, for the officials and inspectors who may read the item; never cached publicly.
+
+    A sealed photo (a denunciation's) is never served: the server cannot read it, and only the sealed box
+    is on disk. The handler sees it opened with the identity (POST …/identity).
+    """
     from app.feedback.photos import photo_path
 
     item = get_item(item_id)
     photo = db.session.get(FeedbackPhoto, photo_id) if photo_id <= MAX_ID else None
-    if photo is None or photo.feedback_id != item.id:
+    if photo is None or photo.feedback_id != item.id or photo.is_sealed:
         abort(404)
     path = photo_path(photo.stored_name)
     if not path.is_file():

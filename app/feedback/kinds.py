@@ -1,4 +1,4 @@
-"""The five kinds of queue item: identifiers (contracts), labels and what citizens are told."""
+"""The five kinds of queue item and the channels items arrive by: identifiers (contracts), labels, explanations."""
 
 from dataclasses import dataclass
 
@@ -83,3 +83,21 @@ def kind_label(identifier):
     """Return the Vietnamese label of a kind, or the identifier if unknown."""
     kind = FEEDBACK_KINDS.get(identifier)
     return kind.label if kind else identifier
+
+
+# How an item reached the queue (Feedback.channel; contracts: the API, the filters, the exports).
+CHANNELS = {
+    "web": _l("Trang web"),
+    "api": _l("API"),
+    "phone": _l("Điện thoại"),
+    "walk_in": _l("Trực tiếp tại UBND"),
+    "mail": _l("Thư/đơn giấy"),
+    "open311": _l("Open311"),
+}
+# The channels an official records by hand at /manage/queue/new, the first the default.
+RECORDED_CHANNELS = ("phone", "walk_in", "mail")
+
+
+def channel_label(identifier):
+    """Return the Vietnamese label of a channel, or the identifier if unknown."""
+    return CHANNELS.get(identifier, identifier)

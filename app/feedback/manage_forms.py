@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.dates import DayField
 from app.feedback.deadlines import CALENDAR_DAYS, WORKING_DAYS
+from app.feedback.identity_forms import key_file_field, key_text_field
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.notices.forms import TextForm
 from app.sanitize import clean_html, html_to_text
@@ -113,6 +114,9 @@ class ForwardForm(TextForm):
         validators=[InputRequired(_l("Hãy chọn đơn vị nhận."))],
     )
     reason = _reason_field(_l("Lý do chuyển (người gửi đọc được)"), _l("Vui lòng nêu lý do chuyển."))
+    # A sealed denunciation is sealed again for the receiving unit: its handler gives the unit's key.
+    key_file = key_file_field()
+    key_text = key_text_field()
 
 
 class ForwardExternalForm(TextForm):

@@ -22,6 +22,9 @@ class Feedback(db.Model):
         # The audit figures: a unit's items received in a period, and the items it forwarded.
         Index("ix_feedback_unit_received_at", "unit_id", "received_at"),
         Index("ix_feedback_forwarded_from_received_at", "forwarded_from_id", "received_at"),
+        Index("ix_feedback_channel_received_at", "channel", "received_at"),
+        # The Atom feed of public answers, newest first.
+        Index("ix_feedback_public_answered_at", "is_public", "answered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,7 +38,23 @@ class Feedback(db.Model):
     submitter_phone: Mapped[str] = mapped_column(String(20), default="")
     submitter_email: Mapped[str] = mapped_column(String(254), default="")
     submitter_address: Mapped[str] = mapped_column(String(300), default="")
+    submitter_id_number: Mapped[str] = mapped_column(String(12), default="", server_default="")  # CCCD
+    # A denunciation's identity (the five fields above, left "") sealed on arrival to a unit's public key
+    # (app.feedback.identities): base64 of an X25519 sealed box, and the fingerprint of the key it needs.
+    sealed_identity: Mapped[str | None] = mapped_column(Text)
+    sealed_key_fingerprint: Mapped[str | None] = mapped_column(String(64))
     has_consented: Mapped[bool] = mapped_column(default=False)
+    # How it arrived: web, api, phone, walk_in, mail, open311 (see kinds.CHANNELS).
+    channel: Mapped[str] = mapped_column(String(12), default="web", server_default="web")
+    # Where the citizen asked to be told of progress: a channel (email, sms, zalo) and an address kept
+    # apart from the identity, encrypted (outbox.crypto); erased when a denunciation's closing is sent.
+    notify_channel: Mapped[str | None] = mapped_column(String(10))
+    notify_address: Mapped[str | None] = mapped_column(Text)
+    # The language the citizen used when they sent it: every message to them is written in it.
+    notify_language: Mapped[str] = mapped_column(String(8), default="vi", server_default="vi")
+    notify_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # unsubscribed, or erased
+    # SHA-256 of the submission's idempotency key: a retried or double-clicked submission finds this item.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(30), default="received")
     circumstance: Mapped[str | None] = mapped_column(String(30))  # complex, remote, complex_remote
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -71,6 +90,11 @@ class Feedback(db.Model):
     def __repr__(self):
         return f"<Feedback {self.tracking_code} {self.kind} {self.status}>"
 
+    @property
+    def has_identity(self):
+        """Whether the sender gave a name (in clear, or sealed with the rest of a denunciation's identity)."""
+        return bool(self.submitter_name or self.sealed_identity)
+
 
 class FeedbackEvent(db.Model):
     """One thing that happened to a queue item, with its actor and the server's time."""
@@ -96,7 +120,12 @@ class FeedbackEvent(db.Model):
 
 
 class FeedbackPhoto(db.Model):
-    """A citizen's photo, re-encoded without EXIF/GPS, stored under a random name."""
+    """A citizen's photo, re-encoded without EXIF/GPS, stored under a random name.
+
+    A denunciation's photo is sealed like its identity (app.feedback.sealed_photos): the file holds only
+    the sealed box, `size` and `sha256` are the box's, and `sealed_key_fingerprint` names the key that
+    opens it (None: the file is the image itself). `media_type` is the image's inside.
+    """
 
     __tablename__ = "feedback_photos"
 
@@ -106,9 +135,17 @@ class FeedbackPhoto(db.Model):
     media_type: Mapped[str] = mapped_column(String(40))
     size: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
+    sealed_key_fingerprint: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     feedback: Mapped[Feedback] = relationship(back_populates="photos")
+
+    def __repr__(self):
+        return f"<FeedbackPhoto {self.id} {'sealed' if self.is_sealed else self.media_type}>"
+
+    @property
+    def is_sealed(self):
+        return self.sealed_key_fingerprint is not None
 
 
 class DeadlineRule(db.Model):
@@ -135,3 +172,26 @@ class HolidayOverride(db.Model):
     is_working_day: Mapped[bool]
     reason: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class UnitKey(db.Model):
+    """A unit's X25519 public key, which seals the identity of the denunciations it receives.
+
+    The private half never reaches the server: it is printed once for the unit's safe. A unit may have
+    several keys: the newest one not retired seals new items; the others stay to tell which key opens an
+    older item.
+    """
+
+    __tablename__ = "unit_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("administrative_units.id"), index=True)
+    public_key: Mapped[str] = mapped_column(String(64))  # base64 of the 32-byte key
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the key
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped[AdministrativeUnit] = relationship()
+
+    def __repr__(self):
+        return f"<UnitKey {self.unit_id} {self.fingerprint[:16]}>"

@@ -1,7 +1,8 @@
 """Who may see and handle which queue item, used by views and by templates.
 
 Staff (officials, leaders, admins) handle the items of the units in their subtree; inspectors
-read them. A denouncer's identity is shown to the one official assigned to the item, nobody else.
+read them. A denouncer's identity is shown to the one official assigned to the item, nobody else; a
+complainant's to the assigned official and the unit's leader.
 """
 
 from app.accounts.permissions import can_audit_unit, can_manage_unit, can_use_administration, can_use_manage_area
@@ -15,6 +16,13 @@ def _is_signed_in(user):
 def can_use_queue(user):
     """The queue area (/manage/queue): staff handle their unit subtree's items, inspectors read them."""
     return can_use_manage_area(user) or (_is_signed_in(user) and user.role == "inspector")
+
+
+def can_record_queue_item(user, unit=None):
+    """Officials, leaders and admins record a call, a visit or a letter for a unit of their subtree."""
+    if unit is None:
+        return can_use_manage_area(user)
+    return can_manage_unit(user, unit)
 
 
 def can_view_queue_item(user, item):
@@ -33,11 +41,18 @@ def can_act_on_queue_item(user, item, action):
 
 
 def can_view_identity(user, item):
-    """Denunciations: only the assigned handler. Other kinds: anyone who handles the item."""
+    """Who may be shown the sender's identity (each showing of a complaint's or denunciation's is recorded).
+
+    Denunciations: only the assigned handler, who also needs the unit's key. Complaints: the assigned
+    handler and the unit's leader. Other kinds: anyone who handles the item.
+    """
     if not can_handle_queue_item(user, item):
         return False
+    is_handler = item.assigned_to_id is not None and item.assigned_to_id == user.id
     if item.kind == "denunciation":
-        return item.assigned_to_id is not None and item.assigned_to_id == user.id
+        return is_handler
+    if item.kind == "complaint":
+        return is_handler or user.role == "leader"
     return True
 
 

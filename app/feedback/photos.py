@@ -152,14 +152,18 @@ def photo_directory():
     return Path(current_app.config["NOTICES_DIR"]) / PHOTO_FOLDER
 
 
-def store_photo(photo):
-    """Write a CleanPhoto under a random name and return that name (raises OSError if the disk refuses)."""
-    stored_name = f"{secrets.token_hex(16)}.{photo.extension}"
+def store_photo_bytes(data, extension):
+    """Write `data` under a random name ending in `extension` and return that name (OSError if the disk refuses).
+
+    A denunciation's photo arrives here already sealed (app.feedback.sealed_photos): even the
+    temporary file holds only the sealed box.
+    """
+    stored_name = f"{secrets.token_hex(16)}.{extension}"
     directory = photo_directory()
     directory.mkdir(parents=True, exist_ok=True)
     temporary = directory / f".{stored_name}.part"
     try:
-        temporary.write_bytes(photo.data)
+        temporary.write_bytes(data)
         temporary.replace(directory / stored_name)
     finally:
         temporary.unlink(missing_ok=True)

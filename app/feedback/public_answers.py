@@ -18,6 +18,18 @@ def can_answer_publicly(item):
     return item.kind == "question" and item.notice_id is not None
 
 
+def public_answer_conditions():
+    """The conditions of an answer the public may read: the notice page, the API and the Atom feed use the same."""
+    return (
+        Feedback.kind == "question",
+        Feedback.notice_id.is_not(None),
+        Feedback.is_public.is_(True),
+        Feedback.answered_at.is_not(None),
+        Feedback.public_question != "",
+        Feedback.answer_html != "",
+    )
+
+
 @dataclass(frozen=True)
 class PublicAnswer:
     """A question on a notice and its answer, as the public sees them: the official's edited question only."""
@@ -38,14 +50,7 @@ def public_answers(notices):
         return answers
     rows = db.session.execute(
         select(Feedback.notice_id, Feedback.public_question, Feedback.answer_html, Feedback.answered_at)
-        .where(
-            Feedback.notice_id.in_(ids),
-            Feedback.kind == "question",
-            Feedback.is_public.is_(True),
-            Feedback.answered_at.is_not(None),
-            Feedback.public_question != "",
-            Feedback.answer_html != "",
-        )
+        .where(Feedback.notice_id.in_(ids), *public_answer_conditions())
         .order_by(Feedback.answered_at.desc(), Feedback.id.desc())
     )
     for notice_id, question, answer_html, answered_at in rows:

@@ -7,22 +7,24 @@ very same 404 page.
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 
 from app.clock import to_local
 from app.errors import error_response
 from app.extensions import db, limiter
-from app.feedback import blueprint, intake
+from app.feedback import blueprint, intake, notifications
 from app.feedback.forms import (
     MAX_NOTICE_ID,
     MAX_TEXT_LENGTH,
     FeedbackForm,
+    InformationForm,
     RatingForm,
     number_text,
     size_text,
 )
+from app.feedback.idempotency import new_idempotency_key
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, discard_photo, max_photo_bytes
 from app.feedback.states import IllegalTransition
@@ -136,11 +138,33 @@ def _unit_groups():
     return groups
 
 
+def submit_once(submission):
+    """Submit and commit, or find the item the same idempotency key made; return (item, is_repeat).
+
+    Two requests with one key at once: the second's insert breaks the unique key, and it finds the first.
+    """
+    key = submission.get("idempotency_key")
+    repeat = intake.find_repeat(key)
+    if repeat is not None:
+        return repeat, True
+    try:
+        item = intake.submit_feedback(**submission)
+        db.session.commit()  # what the citizen wrote is safe before any file is written
+    except IntegrityError:
+        db.session.rollback()
+        repeat = intake.find_repeat(key)
+        if repeat is None:
+            raise
+        return repeat, True
+    return item, False
+
+
 def _prefill(form, notice):
     form.notice.data = str(notice.id) if notice is not None else ""
     kind = request.args.get("kind", "")
     form.kind.data = kind if kind in FEEDBACK_KINDS else ("question" if notice is not None else None)
     form.unit.data = request.args.get("unit", "")[:16]
+    form.idempotency_key.data = new_idempotency_key()
 
 
 def _store_photos(item, photos):
@@ -171,8 +195,9 @@ def new_feedback():
         # A robot filled the hidden field: thank it and keep nothing.
         return render_template("feedback/thanks.html")
     if form.validate_on_submit():
-        item = intake.submit_feedback(**form.submission())
-        db.session.commit()  # what the citizen wrote is safe before any file is written
+        item, is_repeat = submit_once(form.submission())
+        if is_repeat:  # a double click, or the browser sending the form again: the first item stands
+            return redirect(url_for("feedback.submitted", code=item.tracking_code), code=303)
         failed = _store_photos(item, form.clean_photos)
         if failed:
             flash(
@@ -240,10 +265,13 @@ def track_lookup():
     return redirect(url_for("feedback.track", code=code))
 
 
-def _render_track(item, rating_form=None):
+def render_track(item, rating_form=None, information_form=None, status=200):
+    """The tracking page, with the rating form once answered and the reply form while information is asked."""
     view = intake.public_view(item)
     if rating_form is None and view.can_rate:
         rating_form = RatingForm(formdata=None)
+    if information_form is None and view.is_paused:
+        information_form = InformationForm(formdata=None)
     return private_page(
         render_template(
             "feedback/track.html",
@@ -251,8 +279,13 @@ def _render_track(item, rating_form=None):
             # The citizen's own words, for whoever holds the code: never in the public view or the API.
             question=item.text,
             rating_form=rating_form,
+            information_form=information_form,
             deadline_check_url=_deadline_check_url(),
-        )
+            sent_messages=notifications.sent_to_citizen(item),
+            notify_state=notifications.notify_state(item),
+            channel_labels=notifications.channel_labels(),
+        ),
+        status,
     )
 
 
@@ -263,7 +296,7 @@ def track(code):
     item = get_item(code)
     if code != item.tracking_code:
         return redirect(url_for("feedback.track", code=item.tracking_code), code=301)
-    return _render_track(item)
+    return render_track(item)
 
 
 @blueprint.post("/track/<code>/rating")
@@ -277,7 +310,7 @@ def rate_answer(code):
         return redirect(track_url, code=303)
     form = RatingForm()
     if not form.validate_on_submit():
-        return _render_track(item, form)
+        return render_track(item, form)
     try:
         intake.rate_answer(item, int(form.rating.data), form.comment.data or "")
     except IllegalTransition:

@@ -8,6 +8,7 @@ from sqlalchemy import and_, not_, or_
 
 from app.clock import format_datetime, local_today, utcnow
 from app.feedback.models import Feedback
+from app.inspection.consultation_figures import consultation_report, consultation_rows
 from app.inspection.deadline_conditions import acknowledged_moment, overdue_condition
 from app.inspection.disclosure import DisclosureFigures
 from app.inspection.exports import (
@@ -134,6 +135,7 @@ def annual_sheets(unit, year):
         (_("Theo xã, phường"), _commune_rows(report)),
         (_("Hồ sơ quá hạn"), item_rows(late, today)),
         (_("Xếp hạng"), _ranking_rows(report)),
+        (_("Lấy ý kiến Nhân dân"), consultation_rows(consultation_report(scope, today))),
         (_("Định nghĩa"), definition_rows()),
     ]
     summary = (

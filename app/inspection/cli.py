@@ -29,8 +29,22 @@ def verify_command(anchor, batch_size):
             click.echo(f"Note this anchor and check it later with --anchor: {anchor_of(report)}")
         else:
             click.echo("OK: 0 entries, the audit log is empty.")
+        _verify_consultation_results()
         return
     click.echo(f"BROKEN after {report.count} intact entries: {report.broken.describe()}", err=True)
+    sys.exit(1)
+
+
+def _verify_consultation_results():
+    """The frozen tallies of every published consultation result still hash to what the chain sealed."""
+    from app.consultations.results import verify_results
+
+    check = verify_results()
+    if check.is_intact:
+        click.echo(f"Consultation results: {check.checked} published version(s), tallies match the audit chain.")
+        return
+    for problem in check.problems:
+        click.echo(f"BROKEN: {problem}", err=True)
     sys.exit(1)
 
 

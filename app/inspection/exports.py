@@ -16,7 +16,7 @@ from openpyxl.cell import WriteOnlyCell
 from app.clock import format_datetime, local_today
 from app.extensions import db
 from app.feedback.calendar import load_calendar
-from app.feedback.kinds import kind_label
+from app.feedback.kinds import channel_label, kind_label
 from app.feedback.states import STATUSES
 from app.inspection.definitions import DEFINITIONS
 from app.inspection.disclosure import DisclosureFigures
@@ -122,6 +122,7 @@ def item_columns():
     return [
         (_("Mã hồ sơ"), lambda i, t: i.tracking_code),
         (_("Loại"), lambda i, t: str(kind_label(i.kind))),
+        (_("Kênh tiếp nhận"), lambda i, t: str(channel_label(i.channel))),
         (_("Mã đơn vị"), lambda i, t: i.unit.code),
         (_("Đơn vị"), lambda i, t: i.unit.name),
         (_("Trạng thái"), lambda i, t: str(STATUSES.get(i.status, i.status))),

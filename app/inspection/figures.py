@@ -120,13 +120,15 @@ def _kind_and_official(scope):
     conditions = []
     if scope.kind:
         conditions.append(Feedback.kind == scope.kind)
+    if scope.channel:
+        conditions.append(Feedback.channel == scope.channel)
     if scope.official_id:
         conditions.append(Feedback.assigned_to_id == scope.official_id)
     return conditions
 
 
 def item_conditions(scope):
-    """WHERE conditions: received in the period by a unit of the scope (and of its kind and official)."""
+    """WHERE conditions: received in the period by a unit of the scope (and of its kind, channel and official)."""
     unit_id, received_at = Feedback.unit_id, Feedback.received_at
     if scope.table_scan:
         unit_id, received_at = unindexed(unit_id), unindexed(received_at)
@@ -139,7 +141,7 @@ def item_conditions(scope):
 
 
 def unit_conditions(scope):
-    """WHERE conditions: an item of a unit of the scope (and of its kind and official), whenever received."""
+    """WHERE conditions: an item of a unit of the scope (and of its kind, channel and official), whenever received."""
     return [Feedback.unit_id.in_(scope.unit_ids()), *_kind_and_official(scope)]
 
 

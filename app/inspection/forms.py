@@ -12,7 +12,7 @@ from wtforms.validators import NumberRange, Optional, Regexp, ValidationError
 from app.accounts.models import AdministrativeUnit
 from app.clock import local_today
 from app.dates import DayField
-from app.feedback.kinds import FEEDBACK_KINDS
+from app.feedback.kinds import CHANNELS, FEEDBACK_KINDS
 from app.feedback.states import STATUSES
 from app.inspection.scope import MAX_PERIOD_DAYS, AuditScope, default_period
 
@@ -28,6 +28,10 @@ def kind_choices():
     return [SelectChoice("", _l("Tất cả loại hồ sơ"))] + [
         SelectChoice(key, kind.label) for key, kind in FEEDBACK_KINDS.items()
     ]
+
+
+def channel_choices():
+    return [SelectChoice("", _l("Mọi kênh tiếp nhận"))] + [SelectChoice(key, label) for key, label in CHANNELS.items()]
 
 
 def check_day_in_range(field):
@@ -68,13 +72,16 @@ class GetForm(FlaskForm):
 
 
 class FigureFilterForm(GetForm):
-    """Unit, period and kind: the scope of every figure, page and export."""
+    """Unit, period, kind and channel: the scope of every figure, page and export."""
 
     unit = StringField(_l("Đơn vị"), validators=[Optional(), _CODE])
     date_from = DayField(_l("Từ ngày"), name="from", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
     date_to = DayField(_l("Đến ngày"), name="to", years=ANY_YEAR, message=_DATE_MESSAGE, validators=[Optional()])
     kind = SelectField(
         _l("Loại hồ sơ"), choices=kind_choices, validate_choice=False, validators=[Optional()], default=""
+    )
+    channel = SelectField(
+        _l("Kênh tiếp nhận"), choices=channel_choices, validate_choice=False, validators=[Optional()], default=""
     )
 
     def validate_unit(self, field):
@@ -84,6 +91,10 @@ class FigureFilterForm(GetForm):
     def validate_kind(self, field):
         if field.data and field.data not in FEEDBACK_KINDS:
             raise ValidationError(_("Loại hồ sơ phải là một trong: %(kinds)s.", kinds=", ".join(FEEDBACK_KINDS)))
+
+    def validate_channel(self, field):
+        if field.data and field.data not in CHANNELS:
+            raise ValidationError(_("Kênh tiếp nhận phải là một trong: %(channels)s.", channels=", ".join(CHANNELS)))
 
     def validate_date_from(self, field):
         check_day_in_range(field)
@@ -109,7 +120,7 @@ class FigureFilterForm(GetForm):
         """The AuditScope of a validated form; `default_unit` when no unit was given."""
         unit = AdministrativeUnit.by_code(self.unit.data) if self.unit.data else default_unit
         start, end = self.period()
-        return AuditScope(unit, start, end, self.kind.data or None)
+        return AuditScope(unit, start, end, self.kind.data or None, channel=self.channel.data or None)
 
 
 class ItemFilterForm(FigureFilterForm):

@@ -142,6 +142,8 @@ def backlog_series(scope):
     ]
     if scope.kind:
         conditions.append(Feedback.kind == scope.kind)
+    if scope.channel:
+        conditions.append(Feedback.channel == scope.channel)
     settled_column = case((is_open, literal_column(str(never))), else_=settled_index)
     query = (
         select(received_index.label("received"), settled_column.label("settled"), func.count().label("count"))
@@ -208,6 +210,7 @@ def build_report(scope, officials=False, hours_by_unit=False, today=None, cached
             scope.start,
             scope.end,
             scope.kind,
+            scope.channel,
             scope.official_id,
             officials,
             hours_by_unit,
@@ -234,6 +237,9 @@ def compute_figures(scope, officials, hours_by_unit, today, use_rollups=True):
     whatever the period (today_figures.py): from the rollups of every month, or from the open items.
     Every commune and ward of the scope has its figures, zeros when nothing was received or posted.
     """
+    # The rollups are kept per unit, month, kind and official, not per channel: a channel's figures come
+    # from the items themselves (the same SQL), indexed by (channel, received_at).
+    use_rollups = use_rollups and not scope.channel
     scale = workday_scale(scope, today)
     report = Report(scope=scope, today=today, computed_at=utcnow())
     report.by_month = [QueueFigures() for _ in scope.months()]

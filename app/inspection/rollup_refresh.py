@@ -39,7 +39,7 @@ from app.inspection.deadline_conditions import (
     overdue_condition,
 )
 from app.inspection.disclosure import COUNTERS as DISCLOSURE_COUNTERS
-from app.inspection.disclosure import disclosure_by_unit
+from app.inspection.disclosure import disclosure_by_unit, notice_conditions
 from app.inspection.figures import count_rows, group_columns, histogram_rows, item_conditions, workday_scale
 from app.inspection.models import NoticeRollup, QueueRollup, QueueRollupTotal, RollupChange, RollupMonth
 from app.inspection.queue_figures import COUNTERS, HISTOGRAMS
@@ -228,6 +228,9 @@ def _refresh_queue(scope, today):
         if pending:
             until = _day(min(pending))
             valid_until[row["unit"]] = min(until, valid_until.get(row["unit"], until))
+    if not groups:  # no item in these units this month: nothing to measure, zero rows to write
+        _replace_rows(QueueRollup, scope, [])
+        return valid_until
     scale = workday_scale(scope, today)
     for metric in HISTOGRAMS:
         for row in histogram_rows(scope, keys, metric, scale):
@@ -299,6 +302,9 @@ def _replace_rows(model, scope, rows):
 
 def _refresh_notices(scope, today):
     """Recompute the notice rollups of one month's units (nothing here depends on today)."""
+    if db.session.scalar(select(Notice.id).where(*notice_conditions(scope)).limit(1)) is None:
+        _replace_rows(NoticeRollup, scope, [])  # nothing posted: no working-day calendar to build
+        return {}
     by_unit = disclosure_by_unit(scope, workday_scale(scope, today))
     rows = [
         {

@@ -1,4 +1,4 @@
-"""What a figure is about: a unit with its descendants, a period of local days, optionally one kind."""
+"""What a figure is about: a unit with its descendants, a period of local days, optionally one kind and one channel."""
 
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -65,6 +65,7 @@ class AuditScope:
     # How, not what: read the whole items table instead of its unit and date indexes (see
     # figures.prefer_table_scan); the figures are the same either way.
     table_scan: bool = False
+    channel: str | None = None  # only the items that arrived this way (web, api, phone, walk_in, mail, open311)
 
     @property
     def start_utc(self):
@@ -113,7 +114,7 @@ class AuditScope:
         return replace(self, official_id=official_id)
 
     def period_args(self):
-        """Query arguments of the period and kind only (for links to another unit or official)."""
+        """Query arguments of the period, kind and channel only (for links to another unit or official)."""
         return {key: value for key, value in self.as_args().items() if key not in ("unit", "official")}
 
     def as_args(self):
@@ -121,6 +122,8 @@ class AuditScope:
         args = {"unit": self.unit.code, "from": self.start.isoformat(), "to": self.end.isoformat()}
         if self.kind:
             args["kind"] = self.kind
+        if self.channel:
+            args["channel"] = self.channel
         if self.official_id:
             args["official"] = self.official_id
         return args

@@ -25,6 +25,8 @@ class Notice(db.Model):
         Index("ix_notices_unit_status", "unit_id", "status", "posting_end", "posting_start"),
         # A category's list, in the lists' order.
         Index("ix_notices_category_status", "category", "status", "posting_start", "id", "unit_id"),
+        # The Atom feeds: the latest withdrawals, newest first.
+        Index("ix_notices_status_withdrawn_at", "status", "withdrawn_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +92,11 @@ class NoticeVersion(db.Model):
     """A full snapshot of a notice as published; version 1 is the first publication."""
 
     __tablename__ = "notice_versions"
-    __table_args__ = (UniqueConstraint("notice_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("notice_id", "number"),
+        # The Atom feeds: the latest publications and corrections, newest first.
+        Index("ix_notice_versions_created_at", "created_at", "notice_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     notice_id: Mapped[int] = mapped_column(ForeignKey("notices.id"), index=True)

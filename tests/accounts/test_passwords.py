@@ -5,8 +5,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+import config
+from app import create_app
 from app.accounts.models import User
 from app.accounts.password_policy import COMMON_PASSWORDS_FILE, MIN_LENGTH, common_passwords, password_problems
+from app.accounts.passwords import ARGON2_PARAMETERS, hash_password
 from app.accounts.services import authenticate
 from app.extensions import db
 from app.notices.demo import DEMO_PASSWORD, DEMO_USERS
@@ -93,13 +96,25 @@ def test_a_failed_sign_in_leaves_an_old_hash_alone(client, staff):
     assert db.session.get(User, official.id).password_hash == old_hash
 
 
-def test_an_argon2_hash_with_weaker_parameters_is_upgraded(client, staff):
+def test_an_argon2_hash_with_weaker_parameters_is_upgraded(app, client, staff):
+    app.config["ARGON2_PARAMETERS"] = None  # as every configuration but the tests' (which hash cheaply)
     official = staff["official"]
     official.password_hash = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1).hash(PASSWORD)
     db.session.commit()
     sign_in(client, official.username)
     db.session.expire_all()
     assert "m=19456,t=2,p=1" in db.session.get(User, official.id).password_hash
+
+
+def test_only_the_tests_hash_with_cheaper_parameters(monkeypatch, tmp_path):
+    for name, settings in vars(config).items():
+        if isinstance(settings, type) and issubclass(settings, config.Config) and name != "TestingConfig":
+            assert not hasattr(settings, "ARGON2_PARAMETERS"), name
+    assert ARGON2_PARAMETERS == {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+    monkeypatch.setenv("ARGON2_PARAMETERS", "time_cost=1")  # the environment cannot weaken them
+    configured = create_app("development", SQLALCHEMY_DATABASE_URI="sqlite://", INSTANCE_DIR=str(tmp_path))
+    with configured.app_context():
+        assert "m=19456,t=2,p=1" in hash_password(PASSWORD)
 
 
 @pytest.mark.parametrize("stored", ["!", "", "$argon2id$garbage", "scrypt:garbage", "plain text"])

@@ -1,8 +1,9 @@
 """Per-user session versions: closing an account, resetting its password or changing its role ends its sessions now."""
 
 import pytest
-from flask_login import decode_cookie
+from flask_login import encode_cookie
 
+from app import clock
 from app.extensions import db
 from tests.accounts.conftest import sign_in
 from tests.factories import PASSWORD
@@ -73,39 +74,61 @@ def test_changing_ones_own_password_ends_the_other_sessions_only(app, staff, off
     assert _refused(office)
 
 
-def test_a_remembered_login_ends_too(app, client, login, staff):
+def _open_session(browser, session_user_id):
+    """Put a session into `browser` as if signed in just now (with the times every session now carries)."""
+    now = int(clock.utcnow().timestamp())
+    with browser.session_transaction() as session:
+        session["_user_id"] = session_user_id
+        session["_fresh"] = True
+        session["signed_in_at"] = session["seen_at"] = now
+
+
+def test_a_remembered_login_keeps_its_session_across_restarts_and_ends_too(app, client, login, staff):
     official = staff["official"]
     browser = app.test_client()
     sign_in(browser, official.username, remember="y")
-    remembered = browser.get_cookie("remember_token")
-    assert remembered is not None and decode_cookie(remembered.value) == f"{official.id}:0"
-    browser.delete_cookie("session")
-    assert browser.get("/manage/").status_code == 200, "the remember-me cookie alone signs in"
+    # No year-long remember-me cookie: the session cookie itself lasts (SESSION_MAX_HOURS), its limits inside it.
+    assert browser.get_cookie("remember_token") is None
+    assert browser.get_cookie("session").expires is not None
+    assert browser.get("/manage/").status_code == 200
 
     login(staff["leader"])
     client.post(f"/manage/users/{official.id}/deactivate")
     client.post(f"/manage/users/{official.id}/reactivate")
-    browser.delete_cookie("session")
+    assert _refused(browser)
+
+
+def test_an_old_remember_me_cookie_no_longer_signs_in(app, staff):
+    """A remember-me cookie from before the session limits does not say when its session began: refused."""
+    official = staff["official"]
+    browser = app.test_client()
+    browser.set_cookie("remember_token", encode_cookie(f"{official.id}:0"))
     assert _refused(browser)
 
 
 def test_a_session_naming_another_version_is_refused(app, staff):
     official = staff["official"]
     browser = app.test_client()
-    with browser.session_transaction() as session:
-        session["_user_id"] = f"{official.id}:7"
-        session["_fresh"] = True
+    _open_session(browser, f"{official.id}:7")
     assert _refused(browser)
 
 
 def test_a_session_from_before_versions_holds_until_the_first_change(app, staff):
     official = staff["official"]
     browser = app.test_client()
-    with browser.session_transaction() as session:
-        session["_user_id"] = str(official.id)
+    _open_session(browser, str(official.id))
     assert browser.get("/manage/").status_code == 200
     official.end_sessions()
     db.session.commit()
+    assert _refused(browser)
+
+
+def test_a_session_that_does_not_say_when_it_began_is_refused(app, staff):
+    """Sessions from before the idle and lifetime limits sign in again, once."""
+    official = staff["official"]
+    browser = app.test_client()
+    with browser.session_transaction() as session:
+        session["_user_id"] = f"{official.id}:0"
     assert _refused(browser)
 
 

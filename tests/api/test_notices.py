@@ -67,6 +67,8 @@ def test_list_items_are_the_same_shape_as_the_detail(client, units, official):
     listed = client.get("/api/v1/notices").get_json()["items"][0]
     detail = client.get(f"/api/v1/notices/{notice.id}").get_json()
 
+    # The detail alone adds the notice's consultation and community decisions (issue 15).
+    assert detail.pop("consultation") is None and detail.pop("community_decisions") == []
     assert listed == detail
 
 

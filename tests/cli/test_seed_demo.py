@@ -12,6 +12,14 @@ from werkzeug.datastructures import MultiDict
 from app.accounts.models import AdministrativeUnit, User
 from app.accounts.services import authenticate
 from app.clock import local_today
+from app.consultations.models import (
+    CommunityDecision,
+    Consultation,
+    ConsultationResult,
+    Opinion,
+    OpinionRevision,
+    VerificationCode,
+)
 from app.extensions import db
 from app.glossary import NOTICE_CATEGORIES
 from app.notices import demo
@@ -21,6 +29,9 @@ from app.notices.models import Attachment, Notice, NoticeVersion
 from app.notices.services import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, snapshot, timeliness_warnings
 from app.notices.storage import attachment_path
 from app.phones import to_e164
+
+# Rows that point at notices (seed-demo's consultations): deleted before the notices they belong to.
+CONSULTATION_MODELS = (OpinionRevision, Opinion, VerificationCode, ConsultationResult, CommunityDecision, Consultation)
 
 
 def seed(runner, count, *extra):
@@ -74,7 +85,7 @@ def test_seed_demo_tops_up_to_the_same_notices_as_one_run(runner):
     seed(runner, 90)
     one_run = db.session.execute(select(Notice.title, Notice.short_code, Notice.posting_start).order_by(Notice.id))
     one_run = one_run.all()
-    for model in (NoticeVersion, Attachment, Notice):
+    for model in (*CONSULTATION_MODELS, NoticeVersion, Attachment, Notice):
         db.session.execute(delete(model))
     db.session.commit()
 
@@ -89,7 +100,7 @@ def test_seed_demo_tops_up_to_the_same_notices_as_one_run(runner):
 def test_seed_demo_with_another_seed_writes_other_notices(runner):
     seed(runner, 30, "--seed", "7")
     titles = set(db.session.scalars(select(Notice.title)))
-    for model in (NoticeVersion, Attachment, Notice):
+    for model in (*CONSULTATION_MODELS, NoticeVersion, Attachment, Notice):
         db.session.execute(delete(model))
     db.session.commit()
     seed(runner, 30, "--seed", "8")

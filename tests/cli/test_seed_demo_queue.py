@@ -79,9 +79,15 @@ def test_every_history_replays_through_the_state_machine(queue):
 def test_identity_is_there_where_the_kind_requires_it(queue):
     _, items = queue
     for item in items:
-        if item.kind in ("complaint", "denunciation"):
+        if item.kind == "complaint":
             assert item.submitter_name and item.submitter_address, item.tracking_code
-        if item.submitter_name or item.submitter_phone:
+            assert len(item.submitter_id_number) == 12 and item.submitter_id_number.isdigit()
+        if item.kind == "denunciation":  # sealed on arrival: nothing of it in clear
+            assert item.sealed_identity and item.sealed_key_fingerprint, item.tracking_code
+            assert not (item.submitter_name or item.submitter_address or item.submitter_id_number)
+        if item.kind in ("question", "petition"):
+            assert item.submitter_id_number == ""
+        if item.has_identity or item.submitter_phone:
             assert item.has_consented
 
 

@@ -108,3 +108,22 @@ def test_override_can_make_a_saturday_a_working_day(calendar):
     calendar.overrides[date(2026, 10, 10)] = Override(True, "Làm bù")
 
     assert compute_due_date(calendar, date(2026, 10, 9), Rule(1, WORKING_DAYS)).due_date == date(2026, 10, 10)
+
+
+def test_is_working_day_answers_as_the_named_reason_does_on_every_day_of_ten_years():
+    """is_working_day skips naming the day (a translation) for speed; it must agree with the reason."""
+    overrides = {
+        date(2025, 4, 14): Override(is_working_day=False, reason="Nghỉ bù"),  # a Monday off
+        date(2025, 4, 19): Override(is_working_day=True, reason="Làm bù"),  # a Saturday worked
+        date(2026, 2, 17): Override(is_working_day=True, reason="Trực Tết"),  # a holiday worked
+    }
+    for calendar in (WorkingCalendar(), WorkingCalendar(overrides=overrides)):
+        day, checked = date(2020, 1, 1), 0
+        while day.year < 2030:
+            assert calendar.is_working_day(day) == (calendar.non_working_reason(day) is None), day
+            day, checked = date.fromordinal(day.toordinal() + 1), checked + 1
+        assert checked == 3653
+    with_overrides = WorkingCalendar(overrides=overrides)
+    assert not with_overrides.is_working_day(date(2025, 4, 14))
+    assert with_overrides.is_working_day(date(2025, 4, 19)) and with_overrides.is_working_day(date(2026, 2, 17))
+    assert not WorkingCalendar().is_working_day(date(2026, 2, 17))

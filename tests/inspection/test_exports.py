@@ -294,7 +294,7 @@ def test_xlsx_cells_starting_with_equals_are_text_not_formulas(client, formula_n
 
 # --- the annual report -----------------------------------------------------------------------------------
 
-ANNUAL_SHEETS = ["Tổng hợp", "Theo xã, phường", "Hồ sơ quá hạn", "Xếp hạng", "Định nghĩa"]
+ANNUAL_SHEETS = ["Tổng hợp", "Theo xã, phường", "Hồ sơ quá hạn", "Xếp hạng", "Lấy ý kiến Nhân dân", "Định nghĩa"]
 
 
 def annual_contents(book):

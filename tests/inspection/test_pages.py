@@ -46,6 +46,8 @@ OWN_ROUTES = [
     "/audit/export/items.csv?" + QUERY,
     "/audit/export/items.xlsx?" + QUERY,
     "/audit/reports/annual.xlsx?year=2025",
+    "/audit/consultations?" + QUERY,
+    "/audit/export/consultations.csv?" + QUERY,
 ]
 # Pages of commune B or of the whole province: not for commune A's inspector.
 OTHER_ROUTES = [
@@ -63,6 +65,8 @@ OTHER_ROUTES = [
     "/audit/export/items.xlsx?unit=07615&" + QUERY,
     "/audit/reports/annual.xlsx?year=2025&unit=07615",
     "/audit/reports/annual.xlsx?year=2025&unit=24",
+    "/audit/consultations?unit=07615&" + QUERY,
+    "/audit/export/consultations.xlsx?unit=24&" + QUERY,
 ]
 ALL_ROUTES = OWN_ROUTES + OTHER_ROUTES
 

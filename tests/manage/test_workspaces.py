@@ -148,7 +148,8 @@ def test_the_administration_page_links_every_tool_and_lists_the_unit_tree(client
     assert "3 tài khoản đang hoạt động, 1 đã khóa." in main  # the admin, the leader, the official of A
     assert "1 ngày điều chỉnh" in main
     # Nothing points at what does not exist yet.
-    assert "API" not in main and 'href="#"' not in main
+    # Every tool is a real page: the Open311 keys included, and no placeholder link.
+    assert 'href="/manage/admin/apikeys"' in main and 'href="#"' not in main
     tree = _section(main, "units-heading")
     assert "Tỉnh Bắc Ninh: 3 đơn vị, 3 tài khoản đang hoạt động, 2 thông báo đã niêm yết, 1 ý kiến đang mở." in tree
     row_b = re.sub(r"\s+", " ", _row(tree, "Xã Sơn Động"))

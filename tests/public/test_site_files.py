@@ -38,10 +38,6 @@ def test_every_disallowed_path_is_one_the_app_serves(app):
         assert any(rule.startswith(prefix) for rule in rules), prefix
 
 
-def test_robots_names_no_sitemap_while_there_is_none(client):
-    assert not any(name == "Sitemap" for name, _ in _robots_rules(client))
-
-
 def test_robots_points_at_the_sitemap_once_the_app_serves_one(app, client):
     app.add_url_rule("/sitemap.xml", "sitemap_for_this_test", lambda: "<urlset/>")
 

@@ -59,7 +59,8 @@ def test_a_ward_page_offers_asking_that_ward(client, units):
 
 def test_a_province_page_does_not_preselect_itself_as_the_receiving_unit(client, units):
     main = _page(client, "/units/24").split('<main id="main"', 1)[1]
-    assert "unit=24" not in main
+    assert "/feedback/new?unit=24" not in main  # (following the whole province by e-mail is offered)
+    assert _links(main, "Theo dõi qua email") == ["/follow?unit=24"]
     assert _links(main, ASK) == ["/feedback/new"]
 
 

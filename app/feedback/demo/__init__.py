@@ -4,7 +4,8 @@ Each item is planned from its own generator seeded with (seed, index) as a histo
 accepted, paused, extended, forwarded, answered, closed, reopened, rated), cut at the present moment, so
 recent items are still open and old unanswered ones are overdue. Statuses come from the state machine and
 due dates from replaying that history with the deadline engine: the same code as the live queue. Rows are
-inserted in bulk, a batch per transaction, without audit entries (like the notices' demo).
+inserted in bulk, a batch per transaction, without audit entries (like the notices' demo); denunciations'
+identities are sealed to their unit's key (seed-demo makes the demo units' keys first).
 
 Here: the seeder. items.py plans one item, history.py and steps.py its events, texts.py its words.
 """
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from flask_babel import force_locale
 from sqlalchemy import func, insert, select, text
 
-from app.accounts.models import User
+from app.accounts.models import AdministrativeUnit, User
 from app.clock import local_today, to_local, utcnow
 from app.extensions import db
 from app.feedback.calendar import load_calendar, seed_default_rules
 from app.feedback.demo.items import Context, plan_item
 from app.feedback.due_dates import load_rule_book
+from app.feedback.identities import seal_rows
 from app.feedback.models import Feedback, FeedbackEvent
 from app.notices.demo import DEFAULT_SEED, demo_communes
 from app.notices.models import Notice
@@ -83,6 +85,10 @@ def _insert_batch(plans):
         for (row, event_rows), item_id in zip(plans, ids, strict=True):
             rows.append({**row, "id": item_id})
             events.extend({**event, "feedback_id": item_id} for event in event_rows)
+        # Denunciations' identities sealed to their unit's key, as they would be on arrival.
+        unit_ids = {row["unit_id"] for row in rows}
+        units = db.session.scalars(select(AdministrativeUnit).where(AdministrativeUnit.id.in_(unit_ids)))
+        rows = seal_rows(rows, {unit.id: unit for unit in units})
         db.session.execute(insert(Feedback.__table__), rows)
         db.session.execute(insert(FeedbackEvent.__table__), events)
         if db.session.get_bind().dialect.name == "postgresql":

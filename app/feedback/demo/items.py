@@ -58,6 +58,11 @@ def _submitter(rng, kind, commune):
     }
 
 
+def id_number(rng):
+    """A made-up CCCD number of someone born in Bắc Giang or Bắc Ninh between 1950 and 1999."""
+    return f"{rng.choice(('024', '027'))}{rng.choice('01')}{rng.randint(50, 99)}{rng.randint(0, 999_999):06d}"
+
+
 def _tracking_code(rng, kind, used):
     while True:
         characters = "".join(rng.choice(ALPHABET) for _ in range(RANDOM_LENGTH))
@@ -95,6 +100,9 @@ def plan_item(index, seed, ctx):
         "rating_comment": "",
         "_template": template,
     }
+    row["submitter_id_number"] = ""
+    if FEEDBACK_KINDS[kind].is_identity_required and row["submitter_name"]:
+        row["submitter_id_number"] = id_number(random.Random(f"{seed}:cccd:{index}"))
     history = History(kind, received_at, ctx)
     unit, _ = plan_handling(rng, history, kind, commune, ctx, row)
     # What has not happened yet is not history: recent items stay open.

@@ -62,7 +62,8 @@ def ensure_demo_users():
         if find_user(username) is not None:
             continue
         unit = AdministrativeUnit.by_code(unit_code)
-        create_user(username, DEMO_PASSWORD, role, unit, display_name=display_name)
+        # A demo address (example.vn never receives mail), so the demo's outbox shows officials' mail too.
+        create_user(username, DEMO_PASSWORD, role, unit, display_name=display_name, email=f"{username}@example.vn")
         created.append(username)
     return created
 

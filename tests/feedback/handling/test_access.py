@@ -11,6 +11,8 @@ from app.feedback import actions
 from app.feedback.intake import attach_photos
 from app.feedback.models import FeedbackEvent
 from app.feedback.photos import clean_photo
+from app.feedback.sealing import key_line
+from app.feedback.unit_keys import register_new_key
 from app.ledger.models import AuditEntry
 from tests.feedback.handling.conftest import CITIZEN, make_item
 
@@ -124,7 +126,15 @@ def test_only_admins_manage_deadline_rules(client, login, auth, official, inspec
 
 
 @pytest.fixture
-def denunciation(units):
+def province_key(units):
+    """The province's key pair: the commune has none, so its denunciations are sealed to this one."""
+    _key, private_key = register_new_key(units[0])
+    db.session.commit()
+    return private_key
+
+
+@pytest.fixture
+def denunciation(units, province_key):
     return make_item(
         units[1],
         kind="denunciation",
@@ -139,20 +149,30 @@ def _identity_views(item):
     return [event for event in events if (event.data or {}).get("identity_viewed")]
 
 
-def test_a_denouncers_identity_is_hidden_from_officials_not_assigned(client, login, denunciation, official, colleague):
+def _unseal(client, item, private_key, reason="Xác minh nội dung tố cáo"):
+    data = {"key_file": (io.BytesIO(key_line(private_key).encode()), "xa.key"), "reason": reason}
+    return client.post(f"/manage/queue/{item.id}/identity", data=data, content_type="multipart/form-data")
+
+
+def test_a_denouncers_identity_is_hidden_from_officials_not_assigned(
+    client, login, denunciation, official, colleague, province_key
+):
     actions.acknowledge(denunciation, official)  # official becomes the handler
     db.session.commit()
     login(colleague)
 
-    page = client.get(f"/manage/queue/{denunciation.id}?identity=1").get_data(as_text=True)
+    page = client.get(f"/manage/queue/{denunciation.id}").get_data(as_text=True)
 
-    assert "Danh tính được bảo mật" in page
+    assert "Danh tính được niêm phong" in page
     assert "Trần Văn Tố" not in page and "Xóm Chùa" not in page and "0987 654 321" not in page
     assert "Xem danh tính người tố cáo" not in page
+    assert _unseal(client, denunciation, province_key).status_code == 403  # even with the key
     assert _identity_views(denunciation) == []
 
 
-def test_the_handler_sees_the_identity_and_every_view_is_recorded(client, login, denunciation, official):
+def test_the_handler_opens_the_identity_with_the_key_and_every_view_is_recorded(
+    client, login, denunciation, official, province_key
+):
     actions.acknowledge(denunciation, official)
     db.session.commit()
     login(official)
@@ -162,22 +182,30 @@ def test_the_handler_sees_the_identity_and_every_view_is_recorded(client, login,
     assert _identity_views(denunciation) == []
 
     for number in (1, 2):
-        page = client.get(f"/manage/queue/{denunciation.id}?identity=1").get_data(as_text=True)
+        response = _unseal(client, denunciation, province_key, reason=f"Lần {number}")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
         assert "Trần Văn Tố" in page and "Xóm Chùa, thôn Đồng Đình" in page and "0987 654 321" in page
         views = _identity_views(denunciation)
         assert len(views) == number and views[-1].actor_id == official.id and not views[-1].is_public
+        assert views[-1].data["reason"] == f"Lần {number}"
     audit = db.session.scalars(
         select(AuditEntry).where(AuditEntry.object_id == str(denunciation.id), AuditEntry.action == "feedback.note")
     ).all()
-    assert len([entry for entry in audit if entry.data.get("identity_viewed")]) == 2
+    assert [entry.data["reason"] for entry in audit if entry.data.get("identity_viewed")] == ["Lần 1", "Lần 2"]
     assert "Xem danh tính người gửi" in page  # the history names each view
+    # The next page is sealed again: nothing of the opened identity was kept.
+    assert "Trần Văn Tố" not in client.get(f"/manage/queue/{denunciation.id}").get_data(as_text=True)
 
 
-def test_nobody_sees_an_unassigned_denouncers_identity(client, login, auth, denunciation, official, admin, inspector):
+def test_nobody_sees_an_unassigned_denouncers_identity(
+    client, login, auth, denunciation, official, admin, inspector, province_key
+):
     for user in (official, admin, inspector):
         login(user)
-        page = client.get(f"/manage/queue/{denunciation.id}?identity=1").get_data(as_text=True)
-        assert "Danh tính được bảo mật" in page and "Trần Văn Tố" not in page
+        page = client.get(f"/manage/queue/{denunciation.id}").get_data(as_text=True)
+        assert "Danh tính được niêm phong" in page and "Trần Văn Tố" not in page
+        assert _unseal(client, denunciation, province_key).status_code == 403
         auth.logout()
     assert _identity_views(denunciation) == []
 
