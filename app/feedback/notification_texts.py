@@ -22,41 +22,44 @@ def _day(text):
 
 def _what_happened(payload):
     """(e-mail subject's end, the sentence saying what happened) for a citizen's message."""
-    template, office = payload["template"], payload["office"]
+    office = payload["office"]
     due = _day(payload.get("due"))
-    sentences = {
-        "feedback.receipt": (
+
+    def with_due(sentence, label):
+        return sentence + (" " + label % {"due": due} if due else "")
+
+    sentences = {  # only the template's own pair is written (each gettext costs, fifty mails a batch)
+        "feedback.receipt": lambda: (
             _("đã tiếp nhận"),
-            _("%(office)s đã nhận ý kiến của bạn.", office=office)
-            + (" " + _("Hạn giải quyết: %(due)s.", due=due) if due else ""),
+            with_due(_("%(office)s đã nhận ý kiến của bạn.", office=office), _("Hạn giải quyết: %(due)s.")),
         ),
-        "feedback.acknowledged": (
+        "feedback.acknowledged": lambda: (
             _("đã thụ lý"),
-            _("%(office)s đã thụ lý và đang xem xét giải quyết.", office=office)
-            + (" " + _("Hạn giải quyết: %(due)s.", due=due) if due else ""),
+            with_due(
+                _("%(office)s đã thụ lý và đang xem xét giải quyết.", office=office), _("Hạn giải quyết: %(due)s.")
+            ),
         ),
-        "feedback.rejected": (_("không thụ lý"), _("%(office)s không thụ lý ý kiến này.", office=office)),
-        "feedback.information_requested": (
+        "feedback.rejected": lambda: (_("không thụ lý"), _("%(office)s không thụ lý ý kiến này.", office=office)),
+        "feedback.information_requested": lambda: (
             _("cần bổ sung thông tin"),
             _("%(office)s đề nghị bạn bổ sung thông tin.", office=office),
         ),
-        "feedback.forwarded": (
+        "feedback.forwarded": lambda: (
             _("đã chuyển"),
             _("Ý kiến của bạn đã được chuyển đến %(target)s.", target=payload.get("forwarded_to") or _("cơ quan khác")),
         ),
-        "feedback.answered": (_("đã có trả lời"), _("%(office)s đã trả lời ý kiến của bạn.", office=office)),
-        "feedback.closed": (_("đã kết thúc"), _("Việc giải quyết ý kiến của bạn đã kết thúc.")),
-        "feedback.reopened": (
+        "feedback.answered": lambda: (_("đã có trả lời"), _("%(office)s đã trả lời ý kiến của bạn.", office=office)),
+        "feedback.closed": lambda: (_("đã kết thúc"), _("Việc giải quyết ý kiến của bạn đã kết thúc.")),
+        "feedback.reopened": lambda: (
             _("được mở lại"),
             _("%(office)s đã mở lại ý kiến của bạn để xem xét tiếp.", office=office),
         ),
-        "feedback.extended": (
+        "feedback.extended": lambda: (
             _("được gia hạn"),
-            _("%(office)s đã gia hạn thời gian giải quyết.", office=office)
-            + (" " + _("Hạn mới: %(due)s.", due=due) if due else ""),
+            with_due(_("%(office)s đã gia hạn thời gian giải quyết.", office=office), _("Hạn mới: %(due)s.")),
         ),
     }
-    return sentences[template]
+    return sentences[payload["template"]]()
 
 
 def _html(paragraphs, link, link_text, unsubscribe_url=None):

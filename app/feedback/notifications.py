@@ -214,6 +214,18 @@ def _notify_staff(feedback_event):
 # --- at delivery --------------------------------------------------------------------------------
 
 
+def _preload_items(payloads):
+    """The items of a batch's citizen messages, in one query (read by is_wanted and the renderer)."""
+    ids = {payload["item_id"] for payload in payloads if payload.get("item_id")}
+    return list(db.session.scalars(select(Feedback).where(Feedback.id.in_(ids)))) if ids else []
+
+
+def _preload_users(payloads):
+    """The officials a batch's staff messages go to, in one query."""
+    ids = {payload["user_id"] for payload in payloads if payload.get("user_id")}
+    return list(db.session.scalars(select(User).where(User.id.in_(ids)))) if ids else []
+
+
 def _citizen_still_wanted(notification, payload):
     item = db.session.get(Feedback, payload["item_id"])
     return item is not None and item.notify_address is not None and item.notify_stopped_at is None
@@ -273,7 +285,8 @@ def register_notification_templates():
             texts.render_citizen,
             is_wanted=_citizen_still_wanted,
             on_sent=_after_closing if template == "feedback.closed" else None,
+            preload=_preload_items,
         )
     for template in ("staff.new_item", "staff.forwarded_in", "staff.information_received"):
-        register_template(template, texts.render_staff, is_wanted=_staff_still_wanted)
-    register_template("staff.digest", texts.render_digest, is_wanted=_staff_still_wanted)
+        register_template(template, texts.render_staff, is_wanted=_staff_still_wanted, preload=_preload_users)
+    register_template("staff.digest", texts.render_digest, is_wanted=_staff_still_wanted, preload=_preload_users)

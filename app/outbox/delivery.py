@@ -123,21 +123,45 @@ class _Outcome:
 def _prepare(rows):
     """Render each claimed row: ({id: (plain values, message, template entry, payload)} to send,
     {id: _Outcome} already decided: suppressed, or failed to render)."""
-    to_send, decided = {}, {}
+    to_send, decided, readable = {}, {}, []
     for row in rows:
         try:
             entry = template(row.template)  # an unknown template fails this row, never the others
-            payload = {**(row.payload or {}), **unseal_json(row.private)}
-            if row.recipient is None or (entry.is_wanted is not None and not entry.is_wanted(row, payload)):
-                decided[row.id] = _Outcome("suppressed")
-                continue
-            with _url_context(), force_locale(row.language or "vi"):
-                message = entry.render(payload, row.language or "vi")
-            to_send[row.id] = (_values(row), message, entry, payload)
-        except Exception as error:  # a rendering problem is the row's, never the caller's
-            log.exception("Notification %s could not be rendered", row.id)
+            readable.append((row, entry, {**(row.payload or {}), **unseal_json(row.private)}))
+        except Exception as error:  # a row that cannot be read is the row's problem, never the others'
+            log.exception("Notification %s could not be read", row.id)
             decided[row.id] = _Outcome("failed", error=error)
+    preloaded = _preload(readable)  # held here: the session keeps rows only while someone does
+    with _url_context():
+        for row, entry, payload in readable:
+            try:
+                if row.recipient is None or (entry.is_wanted is not None and not entry.is_wanted(row, payload)):
+                    decided[row.id] = _Outcome("suppressed")
+                    continue
+                with force_locale(row.language or "vi"):
+                    message = entry.render(payload, row.language or "vi")
+                to_send[row.id] = (_values(row), message, entry, payload)
+            except Exception as error:  # a rendering problem is the row's, never the caller's
+                log.exception("Notification %s could not be rendered", row.id)
+                decided[row.id] = _Outcome("failed", error=error)
+    del preloaded
     return to_send, decided
+
+
+def _preload(readable):
+    """Each template's rows for the whole batch in one query (see Template.preload); a failure only costs
+    the per-row lookups it would have saved."""
+    payloads = {}
+    for _row, entry, payload in readable:
+        if entry.preload is not None:
+            payloads.setdefault(entry.preload, []).append(payload)
+    loaded = []
+    for preload, batch in payloads.items():
+        try:
+            loaded.append(preload(batch))
+        except Exception:
+            log.exception("Preloading a batch's rows failed; they are read one by one")
+    return loaded
 
 
 def _record(outcomes):

@@ -442,3 +442,28 @@ def test_while_the_worker_renders_a_batch_a_submission_can_write(app, smtp_serve
     assert deliver_due() == {"sent": 2}
     assert seen == ["written", "written"]
     assert [reload(row).status for row in rows] == ["sent", "sent"]
+
+
+def test_a_preload_gets_the_whole_batch_once_and_its_failure_costs_no_message(app, smtp_server):
+    app.config.update(smtp_server.config)
+    batches = []
+
+    def preload(payloads):
+        batches.append(sorted(payload["code"] for payload in payloads))
+        if len(batches) > 1:
+            raise RuntimeError("the preload's own query failed")
+        return []
+
+    register_template("test.outbox.receipt", render_receipt, is_wanted=still_wanted, preload=preload)
+    codes = [f"DS-2026-{index:06d}" for index in range(3)]
+    for code in codes:
+        notify(recipient=f"{code.lower()}@example.vn", payload={"code": code})
+    db.session.commit()  # no after-commit delivery here: the rows wait for the worker
+
+    assert deliver_due() == {"sent": 3}
+    assert batches == [codes]  # one call for the batch, every payload in it
+
+    notify(payload={"code": "DS-2026-000009"})
+    db.session.commit()
+    assert deliver_due() == {"sent": 1}  # the preload failed: the row is read on its own and sent
+    assert len(batches) == 2 and len(smtp_server.wait_for(4)) == 4

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, func, select, text
 
 from app.clock import utcnow
 from app.extensions import db
 from app.feedback import actions
+from app.outbox import queue
 from app.outbox.delivery import deliver_due
 from app.outbox.models import Notification
 from tests.feedback.intake.conftest import EMAIL, PHONE_E164, form_data, identity, newest_item
@@ -210,3 +211,29 @@ def test_an_item_an_official_types_in_for_a_caller_is_followed_in_vietnamese(app
             recorded_by=official,
         )
     assert item.notify_language == "vi"
+
+
+def test_a_batch_reads_its_items_and_officials_once_not_once_per_message(client, units, official, mail, monkeypatch):
+    monkeypatch.setattr(queue, "_dispatcher", None)  # as in a web process: the worker's poll delivers later
+    items = [_submit(client, units, email=f"nguoi.dan.{number}@example.vn") for number in range(3)]
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 6  # 3 receipts, 3 to the official
+    statements = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        assert deliver_due() == {"sent": 6}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+
+    mail.wait_for(6)
+    for number, item in enumerate(items):
+        [receipt] = mail.to(f"nguoi.dan.{number}@example.vn")
+        assert item.tracking_code in receipt["Subject"]
+    told = " ".join(plain(message) for message in mail.to(OFFICIAL_EMAIL))
+    assert all(item.tracking_code in told for item in items)
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert sum(" FROM feedback " in s for s in reads) == 1, reads
+    assert sum(" FROM users " in s for s in reads) == 1, reads
