@@ -89,41 +89,64 @@ def checked_fields(consultation, given):
     return given.choice, village, comment, name
 
 
-def give_opinion(consultation, given):
-    """Record the opinion of a confirmed phone; return (opinion, created). Raise OpinionError otherwise."""
+@dataclass(frozen=True)
+class CheckedOpinion:
+    """An opinion whose every field was found valid, ready to be recorded once its code is spent."""
+
+    e164: str
+    phone_digest: str
+    choice: str
+    village: str
+    comment: str
+    name: str
+
+
+def checked_opinion(consultation, given):
+    """The opinion checked against the consultation (open, a mobile number, a choice and village of its
+    own, lengths), or OpinionError naming the first field at fault. Only reads: a caller may check it
+    before it takes the database's write lock."""
     check_open(consultation)
     e164 = checked_phone(given.phone)
     choice, village, comment, name = checked_fields(consultation, given)
-    phone_digest = identity.phone_hash(e164)
+    return CheckedOpinion(e164, identity.phone_hash(e164), choice, village, comment, name)
+
+
+def give_opinion(consultation, given):
+    """Record the opinion of a confirmed phone; return (opinion, created). Raise OpinionError otherwise."""
+    return record_opinion(consultation, checked_opinion(consultation, given), given.code)
+
+
+def record_opinion(consultation, checked, code):
+    """Spend the phone's code and write its opinion (see the module); return (opinion, created)."""
     try:
-        confirm_code(consultation, phone_digest, given.code)
+        confirm_code(consultation, checked.phone_digest, code)
     except VerificationError as error:
         raise OpinionError(error.message, "code", error.status) from None
     now = utcnow()
     values = {
-        "choice": choice,
-        "village": village,
-        "comment": comment,
-        "comment_status": "pending" if comment else "none",
+        "choice": checked.choice,
+        "village": checked.village,
+        "comment": checked.comment,
+        "comment_status": "pending" if checked.comment else "none",
         "public_comment": "",
         "hidden_reason": "",
         "moderated_by_id": None,
         "moderated_at": None,
-        "name_sealed": identity.seal_text(name),
-        "phone_sealed": identity.seal_text(e164),
+        "name_sealed": identity.seal_text(checked.name),
+        "phone_sealed": identity.seal_text(checked.e164),
         "updated_at": now,
     }
-    opinion = _current(consultation.id, phone_digest)
+    opinion = _current(consultation.id, checked.phone_digest)
     created = opinion is None
     if created:
         opinion = Opinion(
-            consultation_id=consultation.id, phone_hash=phone_digest, created_at=now, revisions=1, **values
+            consultation_id=consultation.id, phone_hash=checked.phone_digest, created_at=now, revisions=1, **values
         )
         try:
             with db.session.begin_nested():
                 db.session.add(opinion)
         except IntegrityError:  # the same phone's first opinion, a moment earlier: replace it
-            opinion, created = _current(consultation.id, phone_digest), False
+            opinion, created = _current(consultation.id, checked.phone_digest), False
     if not created:
         for name_, value in values.items():
             setattr(opinion, name_, value)
@@ -132,9 +155,9 @@ def give_opinion(consultation, given):
     db.session.add(
         OpinionRevision(
             opinion_id=opinion.id,
-            choice=choice,
-            village=village,
-            comment=comment,
+            choice=checked.choice,
+            village=checked.village,
+            comment=checked.comment,
             name_sealed=values["name_sealed"],
             created_at=now,
         )
