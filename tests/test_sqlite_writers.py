@@ -58,3 +58,11 @@ def test_a_lock_held_past_the_busy_timeout_is_sqlalchemys_database_is_locked(app
         db.session.execute(text("CREATE TABLE later (id INTEGER)"))
         assert busy_timeout() == 50  # the connection's wait for later statements restored
         db.session.commit()
+
+
+def test_end_reading_ends_the_read_on_sqlite_and_keeps_one_transaction_elsewhere(app):
+    with database.read_transactions():
+        db.session.execute(text("SELECT 1"))
+        database.end_reading(db.session)
+    assert db.session().in_transaction() is (db.engine.dialect.name != "sqlite")
+    db.session.rollback()

@@ -46,7 +46,7 @@ from app.consultations.opinions import (
 from app.consultations.services import consultation_of
 from app.consultations.tallies import live_tallies
 from app.consultations.verification import CODE_VALIDITY, VerificationError, send_code
-from app.database import read_transactions
+from app.database import end_reading, read_transactions
 from app.errors import error_response
 from app.extensions import csrf, db
 from app.notices.models import Notice
@@ -332,7 +332,7 @@ def create_opinion(consultation_id):
             consultation = _public_consultation(consultation_id)
             fields = _json_fields(OPINION_FIELDS)
             checked = checked_opinion(consultation, OpinionInput(**fields))
-            db.session.commit()
+            end_reading(db.session)
         opinion, created = record_opinion(consultation, checked, fields["code"])
     except (ApiError, OpinionError) as error:
         db.session.commit()  # a wrong code's try is counted

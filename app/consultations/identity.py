@@ -65,10 +65,6 @@ def code_hash(consultation_id, phone_digest, code):
     return _keyed("code", f"{consultation_id}:{phone_digest}:{code}")
 
 
-def codes_match(stored, consultation_id, phone_digest, code):
-    return hmac.compare_digest(stored, code_hash(consultation_id, phone_digest, code))
-
-
 def seal_text(text):
     return seal(text) if text else None
 

@@ -84,34 +84,18 @@ def send_code(consultation, e164, address):
 
 
 def confirm_code(consultation, phone_digest, code):
-    """Spend the code typed for this phone, or raise VerificationError (wrong, expired, too many tries).
+    """Spend the code typed for this phone (one UPDATE when it is right), or raise VerificationError (wrong,
+    expired, too many tries: read only then, to say which).
 
     A wrong try is counted on the newest live code even though the request fails: the caller commits it.
     """
     now = utcnow()
     code = (code or "").strip()
-    rows = db.session.scalars(
-        select(VerificationCode)
-        .where(
-            VerificationCode.consultation_id == consultation.id,
-            VerificationCode.phone_hash == phone_digest,
-            VerificationCode.used_at.is_(None),
-        )
-        .order_by(VerificationCode.id.desc())
-        .limit(CHECKED_CODES)
-    ).all()
-    live = [row for row in rows if row.expires_at > now and row.attempts < MAX_ATTEMPTS]
     if code.isascii() and code.isdigit() and len(code) == identity.CODE_DIGITS:
-        for row in live:
-            if identity.codes_match(row.code_hash, consultation.id, phone_digest, code):
-                spent = db.session.execute(
-                    update(VerificationCode)
-                    .where(VerificationCode.id == row.id, VerificationCode.used_at.is_(None))
-                    .values(used_at=now)
-                    .execution_options(synchronize_session=False)
-                )
-                if spent.rowcount == 1:
-                    return row
+        if _spend(consultation.id, phone_digest, code, now):
+            return
+    rows = db.session.scalars(_newest_unused(consultation.id, phone_digest)).all()
+    live = [row for row in rows if row.expires_at > now and row.attempts < MAX_ATTEMPTS]
     if not live:
         if rows and all(row.expires_at <= now for row in rows):
             raise VerificationError(_("Mã xác nhận đã hết hạn (mã có hiệu lực 10 phút); hãy bấm gửi lại mã mới."))
@@ -124,3 +108,35 @@ def confirm_code(consultation, phone_digest, code):
     if newest.attempts >= MAX_ATTEMPTS:
         raise VerificationError(_("Đã nhập sai mã quá nhiều lần; hãy bấm gửi lại mã mới."))
     raise VerificationError(_("Mã xác nhận không đúng; hãy kiểm tra tin nhắn và nhập lại 6 chữ số."))
+
+
+def _newest_unused(consultation_id, phone_digest):
+    return (
+        select(VerificationCode)
+        .where(
+            VerificationCode.consultation_id == consultation_id,
+            VerificationCode.phone_hash == phone_digest,
+            VerificationCode.used_at.is_(None),
+        )
+        .order_by(VerificationCode.id.desc())
+        .limit(CHECKED_CODES)
+    )
+
+
+def _spend(consultation_id, phone_digest, code, now):
+    """Mark used, in one statement, the live code among the phone's CHECKED_CODES newest unused ones whose
+    keyed hash is the typed code's; True if there was one (a code is spent once, whoever asks first)."""
+    newest = _newest_unused(consultation_id, phone_digest).with_only_columns(VerificationCode.id)
+    spent = db.session.execute(
+        update(VerificationCode)
+        .where(
+            VerificationCode.id.in_(newest),
+            VerificationCode.code_hash == identity.code_hash(consultation_id, phone_digest, code),
+            VerificationCode.used_at.is_(None),
+            VerificationCode.expires_at > now,
+            VerificationCode.attempts < MAX_ATTEMPTS,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return spent.rowcount > 0

@@ -81,6 +81,23 @@ def test_five_wrong_tries_spend_the_code(client, app, consultation):
     assert "quá nhiều lần" in right_too_late.get_json()["errors"]["code"]
 
 
+def test_any_live_code_of_the_phone_confirms_it_and_another_phones_code_never_does(client, app, consultation):
+    verification = f"/api/v1/consultations/{consultation.id}/verification"
+    url = f"/api/v1/consultations/{consultation.id}/opinions"
+    client.post(verification, json={"phone": PHONE})
+    first = last_code(app, E164)
+    client.post(verification, json={"phone": PHONE})  # the SMS was slow: the citizen asked again
+    client.post(verification, json={"phone": "0987 654 321"})
+    neighbours = last_code(app, "+84987654321")
+
+    if neighbours != first:  # one chance in a million that they are the same six digits
+        borrowed = client.post(url, json={"phone": PHONE, "code": neighbours, "choice": "agree"})
+        assert borrowed.status_code == 422 and "không đúng" in borrowed.get_json()["errors"]["code"]
+    assert client.post(url, json={"phone": PHONE, "code": first, "choice": "agree"}).status_code == 201
+    spent = db.session.scalars(select(VerificationCode).order_by(VerificationCode.id)).all()
+    assert [row.used_at is not None for row in spent] == [True, False, False]  # only the code typed
+
+
 def test_a_second_opinion_from_the_same_phone_replaces_the_first_and_the_history_is_kept(client, app, consultation):
     first = give_opinion_api(client, app, consultation, PHONE, E164, "agree", comment="Đồng ý với phương án.")
     assert first.status_code == 201
