@@ -158,7 +158,8 @@ def _preload(readable):
     loaded = []
     for preload, batch in payloads.items():
         try:
-            loaded.append(preload(batch))
+            with db.session.begin_nested():  # a failed query must not end the batch's transaction
+                loaded.append(preload(batch))
         except Exception:
             log.exception("Preloading a batch's rows failed; they are read one by one")
     return loaded
