@@ -112,8 +112,8 @@ def build_mail(recipient, message, notification, sender, masked=False, readable=
 
     `readable`: the bodies are written as 8-bit UTF-8, not base64, so a development outbox file reads
     as plain Vietnamese text in any pager (a mail server gets the safe base64). Built with the email
-    package's legacy classes: a fifth of the worker's time per mail of EmailMessage's header parsing
-    and folding (0.5 ms against 2.3 ms, measured), with the same headers and parts.
+    package's legacy classes, with the same headers and parts as EmailMessage in a fifth of the time
+    (0.5 ms against 2.3 ms per mail, measured: EmailMessage parses and folds every header it is given).
     """
     notification_id = getattr(notification, "id", None)
     sender_name, sender_address = parseaddr(sender)
