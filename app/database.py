@@ -95,8 +95,10 @@ def _begin_sqlite(connection):
     )
     if reading and not _writing.get():
         connection.exec_driver_sql("BEGIN")
-    else:
+    elif has_request_context():  # someone is waiting for the answer: take the lock as soon as it is free
         _begin_immediate(connection)
+    else:  # the worker, a command: SQLite's own wait, which backs off and leaves the lock to requests
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _begin_immediate(connection):
