@@ -145,7 +145,9 @@ def denunciation(units, province_key):
 
 
 def _identity_views(item):
-    events = db.session.scalars(select(FeedbackEvent).where(FeedbackEvent.feedback_id == item.id)).all()
+    events = db.session.scalars(
+        select(FeedbackEvent).where(FeedbackEvent.feedback_id == item.id).order_by(FeedbackEvent.id)
+    ).all()
     return [event for event in events if (event.data or {}).get("identity_viewed")]
 
 
@@ -190,7 +192,9 @@ def test_the_handler_opens_the_identity_with_the_key_and_every_view_is_recorded(
         assert len(views) == number and views[-1].actor_id == official.id and not views[-1].is_public
         assert views[-1].data["reason"] == f"Lần {number}"
     audit = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_id == str(denunciation.id), AuditEntry.action == "feedback.note")
+        select(AuditEntry)
+        .where(AuditEntry.object_id == str(denunciation.id), AuditEntry.action == "feedback.note")
+        .order_by(AuditEntry.id)
     ).all()
     assert [entry.data["reason"] for entry in audit if entry.data.get("identity_viewed")] == ["Lần 1", "Lần 2"]
     assert "Xem danh tính người gửi" in page  # the history names each view

@@ -20,9 +20,9 @@ def _reload(item):
 
 def _recomputed(item):
     return db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "feedback.due_dates_recomputed", AuditEntry.object_id == str(item.id)
-        )
+        select(AuditEntry)
+        .where(AuditEntry.action == "feedback.due_dates_recomputed", AuditEntry.object_id == str(item.id))
+        .order_by(AuditEntry.id)
     ).all()
 
 

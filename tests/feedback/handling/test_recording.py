@@ -62,7 +62,9 @@ def newest_item():
 
 def audit_actions(item):
     return db.session.scalars(
-        select(AuditEntry.action).where(AuditEntry.object_type == "Feedback", AuditEntry.object_id == str(item.id))
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "Feedback", AuditEntry.object_id == str(item.id))
+        .order_by(AuditEntry.id)
     ).all()
 
 

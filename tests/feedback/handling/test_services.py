@@ -25,7 +25,9 @@ from tests.feedback.handling.conftest import local_noon, make_item, make_notice
 
 def _events(item, action):
     return db.session.scalars(
-        select(FeedbackEvent).where(FeedbackEvent.feedback_id == item.id, FeedbackEvent.action == action)
+        select(FeedbackEvent)
+        .where(FeedbackEvent.feedback_id == item.id, FeedbackEvent.action == action)
+        .order_by(FeedbackEvent.id)
     ).all()
 
 

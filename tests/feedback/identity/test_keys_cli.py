@@ -90,7 +90,9 @@ def test_rotation_seals_new_items_with_the_new_key_and_old_items_still_open_with
 
     listing = invoke(runner, "keys").output.splitlines()
     assert len(listing) == 2 and sum("retired" in line for line in listing) == 1
-    reasons = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "feedback.note")).all()
+    reasons = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "feedback.note").order_by(AuditEntry.id)
+    ).all()
     assert [(entry.data["reason"], entry.data["by"]) for entry in reasons] == [
         ("Hồ sơ cũ", "cli"),
         ("Hồ sơ mới", "cli"),

@@ -27,7 +27,9 @@ def submit(unit, kind="denunciation"):
 
 
 def identity_views(item):
-    events = db.session.scalars(select(FeedbackEvent).where(FeedbackEvent.feedback_id == item.id)).all()
+    events = db.session.scalars(
+        select(FeedbackEvent).where(FeedbackEvent.feedback_id == item.id).order_by(FeedbackEvent.id)
+    ).all()
     return [event for event in events if (event.data or {}).get("identity_viewed")]
 
 
@@ -104,7 +106,9 @@ def test_a_complaints_identity_is_shown_on_request_to_the_handler_and_the_leader
         assert response.status_code == 200 and "Vũ Thị Ornwell" in response.get_data(as_text=True)
 
     audit = db.session.scalars(
-        select(AuditEntry).where(AuditEntry.object_id == str(complaint.id), AuditEntry.action == "feedback.note")
+        select(AuditEntry)
+        .where(AuditEntry.object_id == str(complaint.id), AuditEntry.action == "feedback.note")
+        .order_by(AuditEntry.id)
     ).all()
     assert [(entry.actor_id, entry.data["reason"]) for entry in audit] == [
         (official.id, "Liên hệ hẹn lịch đối thoại"),
