@@ -1,6 +1,6 @@
 """Error pages for people and JSON errors for the API."""
 
-from flask import jsonify, render_template, request
+from flask import flash, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -20,6 +20,16 @@ def _messages():
         429: _("Bạn thao tác quá nhanh. Vui lòng đợi một lát rồi thử lại."),
         500: _("Hệ thống gặp sự cố. Thông tin của bạn chưa bị mất; vui lòng thử lại sau ít phút."),
     }
+
+
+def show_form_error(form, error):
+    """Put a service's refusal (`error.message`) under the form field it names (`error.field`), or flash it
+    when it names none or a field the form lacks."""
+    field = getattr(form, error.field or "", None)
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
 
 
 def wants_json():

@@ -13,7 +13,7 @@ from app.accounts.password_resets import find_reset
 from app.accounts.password_resets import use_reset_link as use_link
 from app.accounts.permissions import can_edit_own_account
 from app.accounts.services import AccountError
-from app.accounts.user_forms import show_account_error
+from app.errors import show_form_error
 from app.extensions import db
 from app.phones import format_local
 
@@ -35,7 +35,7 @@ def edit_account():
             changed = update_profile(user, form.display_name.data, form.email.data, form.phone.data)
         except AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Đã lưu thông tin tài khoản.") if changed else _("Không có gì thay đổi."), "info")
@@ -53,7 +53,7 @@ def change_password():
             change_own_password(user, form.current_password.data, form.new_password.data)
         except AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             # The new session version ended every session of this user; this one carries on with it.
@@ -75,7 +75,7 @@ def notification_settings():
             changed = change_notify_by(user, form.notify_by.data)
         except AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Đã lưu cách nhận thông báo.") if changed else _("Không có gì thay đổi."), "info")
@@ -104,7 +104,7 @@ def use_reset_link(token):
             use_link(token, form.new_password.data)
         except AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_form_error(form, error)
         else:
             db.session.commit()
             logout_user()

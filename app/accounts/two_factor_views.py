@@ -9,9 +9,8 @@ from flask_login import current_user, login_required
 
 from app.accounts import blueprint, sessions, totp
 from app.accounts.lockout import unlock_account
-from app.accounts.models import User
 from app.accounts.own_account import sign_out_everywhere as end_every_session
-from app.accounts.permissions import can_edit_own_account, can_edit_user, can_manage_users
+from app.accounts.permissions import can_edit_own_account
 from app.accounts.recovery_codes import codes_left
 from app.accounts.services import AccountError
 from app.accounts.two_factor import (
@@ -26,7 +25,9 @@ from app.accounts.two_factor import (
     turn_off_second_factor,
 )
 from app.accounts.two_factor_forms import CurrentCodeForm, EnrolmentForm
-from app.accounts.user_forms import ConfirmForm, show_account_error
+from app.accounts.user_forms import ConfirmForm
+from app.accounts.user_views import confirmed_user_change
+from app.errors import show_form_error
 from app.extensions import db
 
 
@@ -87,7 +88,7 @@ def two_factor():
         codes = enable_second_factor(user, form.code.data)
     except AccountError as error:
         db.session.rollback()
-        show_account_error(form, error)
+        show_form_error(form, error)
         return _render_enrolment(user, form, 400)
     db.session.commit()
     sessions.carry_on(user)  # every other session, opened with the password alone, has ended
@@ -102,7 +103,7 @@ def _refused(user, error, form, render):
         sessions.end_session()
         flash(error.message, "error")
         return redirect(url_for("accounts.login"))
-    show_account_error(form, error)
+    show_form_error(form, error)
     return render()
 
 
@@ -160,38 +161,10 @@ def sign_out_everywhere():
     return redirect(url_for("accounts.login"))
 
 
-def _managed_user(user_id):
-    """The manager and an account they manage: 404 if unknown, 403 outside their scope."""
-    if not can_manage_users(current_user):
-        abort(403)
-    manager = current_user._get_current_object()
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    if not can_edit_user(manager, user):
-        abort(403)
-    return manager, user
-
-
-def _manager_change(user_id, change, message):
-    manager, user = _managed_user(user_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    try:
-        change(manager, user)
-    except AccountError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "info")
-    return redirect(url_for("accounts.show_user", user_id=user.id))
-
-
 @blueprint.post("/manage/users/<int:user_id>/two-factor/reset")
 @login_required
 def reset_second_factor_of_user(user_id):
-    return _manager_change(
+    return confirmed_user_change(
         user_id,
         reset_second_factor,
         _("Đã đặt lại xác thực hai lớp; các phiên đăng nhập của người này đã kết thúc, lần tới họ đăng ký lại."),
@@ -201,4 +174,4 @@ def reset_second_factor_of_user(user_id):
 @blueprint.post("/manage/users/<int:user_id>/unlock")
 @login_required
 def unlock_user(user_id):
-    return _manager_change(user_id, unlock_account, _("Đã mở khóa đăng nhập."))
+    return confirmed_user_change(user_id, unlock_account, _("Đã mở khóa đăng nhập."))

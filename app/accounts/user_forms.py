@@ -3,7 +3,6 @@
 import re
 import unicodedata
 
-from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField
@@ -51,15 +50,6 @@ def display_name_field():
             no_control_characters,
         ],
     )
-
-
-def show_account_error(form, error):
-    """Put a service's AccountError under the field it names, or flash it when it names none."""
-    field = getattr(form, error.field or "", None)
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        flash(error.message, "error")
 
 
 def role_choices(roles):

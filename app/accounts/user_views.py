@@ -20,10 +20,10 @@ from app.accounts.user_forms import (
     RoleAndUnitForm,
     UserCreateForm,
     role_choices,
-    show_account_error,
     unit_choices,
 )
 from app.accounts.user_queries import MAX_SEARCH_LENGTH, assignable_units, managed_users_page, page_number
+from app.errors import show_form_error
 from app.extensions import db
 from app.urls import public_url
 
@@ -35,7 +35,7 @@ def _manager():
     return current_user._get_current_object()
 
 
-def _get_user(user_id):
+def managed_user(user_id):
     """Load an account the signed-in manager manages: 404 if unknown, 403 outside their scope."""
     manager = _manager()
     user = db.session.get(User, user_id)
@@ -102,7 +102,7 @@ def new_user():
             )
         except AccountError as error:
             db.session.rollback()
-            show_account_error(form, error)
+            show_form_error(form, error)
         else:
             return _hand_over(manager, user, form.handover.data, created=True)
     return render_template("accounts/users/new.html", form=form)
@@ -124,14 +124,14 @@ def _render_user(manager, user, role_form=None, handover_form=None, status=200):
 @blueprint.get("/manage/users/<int:user_id>")
 @login_required
 def show_user(user_id):
-    manager, user = _get_user(user_id)
+    manager, user = managed_user(user_id)
     return _render_user(manager, user)
 
 
 @blueprint.post("/manage/users/<int:user_id>/edit")
 @login_required
 def edit_user(user_id):
-    manager, user = _get_user(user_id)
+    manager, user = managed_user(user_id)
     form = RoleAndUnitForm()
     _fill_choices(form, manager, user.unit)
     if not form.validate_on_submit():
@@ -140,7 +140,7 @@ def edit_user(user_id):
         changed = change_role_and_unit(manager, user, form.role.data, _chosen_unit(form))
     except AccountError as error:
         db.session.rollback()
-        show_account_error(form, error)
+        show_form_error(form, error)
         return _render_user(manager, user, role_form=form, status=400)
     db.session.commit()
     flash(
@@ -149,8 +149,10 @@ def edit_user(user_id):
     return redirect(url_for("accounts.show_user", user_id=user.id))
 
 
-def _confirmed_change(user_id, change, message):
-    manager, user = _get_user(user_id)
+def confirmed_user_change(user_id, change, message):
+    """A manager's confirmed POST on an account they manage: `change(manager, user)`, then back to its page
+    with `message`, or with the service's refusal."""
+    manager, user = managed_user(user_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
@@ -167,7 +169,7 @@ def _confirmed_change(user_id, change, message):
 @blueprint.post("/manage/users/<int:user_id>/deactivate")
 @login_required
 def deactivate_user(user_id):
-    return _confirmed_change(
+    return confirmed_user_change(
         user_id, deactivate_account, _("Đã khóa tài khoản; các phiên đăng nhập của họ đã kết thúc.")
     )
 
@@ -175,13 +177,13 @@ def deactivate_user(user_id):
 @blueprint.post("/manage/users/<int:user_id>/reactivate")
 @login_required
 def reactivate_user(user_id):
-    return _confirmed_change(user_id, reactivate_account, _("Đã mở lại tài khoản."))
+    return confirmed_user_change(user_id, reactivate_account, _("Đã mở lại tài khoản."))
 
 
 @blueprint.post("/manage/users/<int:user_id>/reset")
 @login_required
 def reset_password(user_id):
-    manager, user = _get_user(user_id)
+    manager, user = managed_user(user_id)
     form = HandoverForm()
     if not form.validate_on_submit():
         return _render_user(manager, user, handover_form=form, status=400)

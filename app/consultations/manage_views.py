@@ -20,6 +20,7 @@ from app.consultations.manage_forms import ApproveCommentForm, CloseForm, Consul
 from app.consultations.models import Opinion
 from app.consultations.results import result_deadline
 from app.consultations.tallies import comment_counts, live_tallies
+from app.errors import show_form_error
 from app.extensions import db
 from app.notices.models import Notice
 from app.notices.queries import page_number, paginate
@@ -124,11 +125,7 @@ def manage_edit_consultation(notice_id):
             consultation, created = services.save_consultation(notice, form.consultation_fields(), actor())
         except services.ConsultationError as error:
             db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Đã mở lấy ý kiến.") if created else _("Đã lưu thay đổi của đợt lấy ý kiến."), "success")

@@ -13,6 +13,7 @@ from app.consultations.results import ResultError, publish_result, result_deadli
 from app.consultations.rules import adoption_percent
 from app.consultations.services import consultation_of
 from app.consultations.tallies import comment_counts, live_tallies
+from app.errors import show_form_error
 from app.extensions import db
 from app.notices.storage import RejectedFile, discard, store_upload
 
@@ -44,11 +45,7 @@ def manage_publish_result(notice_id):
             result = publish_result(consultation, form.summary.data, form.answer_groups(), form.reason.data, actor())
         except ResultError as error:
             db.session.rollback()
-            target = getattr(form, error.field, None) if error.field else None
-            if target is not None:
-                target.errors = [*target.errors, error.message]
-            else:
-                flash(error.message, "error")
+            show_form_error(form, error)
         else:
             db.session.commit()
             flash(_("Đã công bố kết quả (phiên bản %(number)s).", number=result.number), "success")
