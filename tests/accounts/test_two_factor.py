@@ -2,14 +2,11 @@
 
 import base64
 import hashlib
-import io
 import re
 from datetime import timedelta
 
 import pyotp
 import pytest
-import zxingcpp
-from PIL import Image
 from sqlalchemy import select
 
 from app import clock
@@ -19,6 +16,7 @@ from app.extensions import db
 from app.outbox.crypto import unseal
 from tests.accounts.conftest import audit_actions, last_entry, sign_in
 from tests.factories import PASSWORD, make_user
+from tests.qr import read_qr_codes
 
 
 class FrozenClock:
@@ -40,7 +38,7 @@ def frozen(monkeypatch):
 def _qr_text(html):
     match = re.search(r'id="totp-qr" src="data:image/png;base64,([^"]+)"', html)
     assert match, "no QR code in the page"
-    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(match.group(1)))))
+    results = read_qr_codes(base64.b64decode(match.group(1)))
     assert len(results) == 1
     return results[0].text
 

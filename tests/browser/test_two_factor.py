@@ -1,26 +1,24 @@
 """An official enrols an authenticator app by scanning the QR code, then signs in with its code and with a
 recovery code; five wrong codes lock the account. The enrolment page fits a phone and a desktop."""
 
-import io
 import time
 
 import pyotp
 import pytest
-import zxingcpp
-from PIL import Image
 from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger.models import AuditEntry
 from tests.browser.conftest import PHONE_WIDTH, page_width
 from tests.factories import PASSWORD, make_units, make_user
+from tests.qr import read_qr_codes
 
 pytestmark = pytest.mark.browser
 
 
 def _scan(page):
     """Read the QR code off the screen, as a phone's camera would: a screenshot of the image, decoded."""
-    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(page.locator("#totp-qr").screenshot())))
+    results = read_qr_codes(page.locator("#totp-qr").screenshot())
     assert len(results) == 1, "the QR code on the page must be readable"
     return pyotp.parse_uri(results[0].text)
 
