@@ -1,15 +1,13 @@
 """The inspectors' consultation figures: /audit/consultations and its CSV/XLSX exports (read only)."""
 
-from flask import abort, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.inspection import blueprint
 from app.inspection.consultation_figures import consultation_columns, consultation_report, consultation_rows
 from app.inspection.exports import csv_response, write_sheets, xlsx_response
 from app.inspection.forms import FigureFilterForm
-from app.inspection.permissions import can_export_figures
-from app.inspection.views import _filter_error, _scope_or_errors, _unit_choices
+from app.inspection.views import export_scope, scope_or_errors, unit_choices
 
 
 def _filename(scope, extension):
@@ -20,7 +18,7 @@ def _filename(scope, extension):
 def consultation_figures():
     """Consultations of the scope per commune: held, length, participation, results on time, unmoderated comments."""
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
+    scope, errors = scope_or_errors(form)
     report = consultation_report(scope) if scope else None
     return (
         render_template(
@@ -30,7 +28,7 @@ def consultation_figures():
             errors=errors,
             report=report,
             columns=consultation_columns(),
-            unit_choices=_unit_choices(),
+            unit_choices=unit_choices(),
         ),
         400 if errors else 200,
     )
@@ -40,11 +38,7 @@ def consultation_figures():
 def export_consultation_figures(extension):
     """The same figures as CSV or XLSX."""
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
-    if errors:
-        return _filter_error(errors)
-    if not can_export_figures(current_user, scope.unit):
-        abort(403)
+    scope = export_scope(form)
     report = consultation_report(scope)
     if extension == "csv":
         return csv_response(consultation_rows(report), _filename(scope, "csv"))

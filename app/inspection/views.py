@@ -4,7 +4,7 @@ Read-only: nothing here changes the database. Every page is for inspectors and a
 units of their own subtree (403 elsewhere); the scope comes from one filter form shared with the API.
 """
 
-from flask import abort, render_template, request
+from flask import abort, make_response, render_template, request
 from flask_babel import format_decimal
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -69,7 +69,7 @@ def _page_number():
     return page_number(request.args.get("page"))
 
 
-def _unit_choices():
+def unit_choices():
     """Units the user may audit (their own first), for the unit select; None when too many for a select."""
     units = db.session.scalars(
         select(AdministrativeUnit).where(current_user.unit.subtree_clause()).limit(MAX_UNIT_OPTIONS + 1)
@@ -79,7 +79,7 @@ def _unit_choices():
     return sorted(units, key=lambda unit: (unit.path.count("/"), unit.name))
 
 
-def _scope_or_errors(form, unit=None):
+def scope_or_errors(form, unit=None):
     """(scope, None) for a valid form whose unit the user may audit (403 otherwise); (None, errors) if invalid."""
     if not form.validate():
         return None, form.errors_by_field()
@@ -105,6 +105,16 @@ def _filter_error(errors):
     return error_response(400, " ".join(errors.values()))
 
 
+def export_scope(form):
+    """The scope of a download: its filters valid (else the 400 page), the user allowed to export it (else 403)."""
+    scope, errors = scope_or_errors(form)
+    if errors:
+        abort(make_response(_filter_error(errors)))
+    if not can_export_figures(current_user, scope.unit):
+        abort(403)
+    return scope
+
+
 def _render_figures(template, form, scope, errors, **context):
     status = 400 if errors else 200
     return (
@@ -113,7 +123,7 @@ def _render_figures(template, form, scope, errors, **context):
             form=form,
             scope=scope,
             errors=errors,
-            unit_choices=_unit_choices(),
+            unit_choices=unit_choices(),
             annual_form=AnnualReportForm(request.args),
             **context,
         ),
@@ -125,7 +135,7 @@ def _render_figures(template, form, scope, errors, **context):
 def overview():
     """The inspector's unit (or a chosen one): key figures, charts, league table, per kind, disclosure."""
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
+    scope, errors = scope_or_errors(form)
     report = build_report(scope, cached=True) if scope else None
     charts = overview_charts(report) if report else []
     return _render_figures("audit/overview.html", form, scope, errors, report=report, charts=charts)
@@ -136,7 +146,7 @@ def show_unit(code):
     """One unit (a commune, usually): its figures, per official, and its overdue items."""
     unit = _get_unit(code)
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form, unit)
+    scope, errors = scope_or_errors(form, unit)
     officials = can_view_official_figures(current_user, unit)
     report = build_report(scope, officials=officials, cached=True) if scope else None
     overdue = db.session.scalars(overdue_items_query(scope).limit(OVERDUE_LIST_LENGTH)).all() if scope else []
@@ -162,7 +172,7 @@ def show_official(user_id):
     if not can_view_official_figures(current_user, official.unit):
         abort(403)
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form, official.unit)
+    scope, errors = scope_or_errors(form, official.unit)
     report = build_report(scope.with_official(official.id), cached=True) if scope else None
     return _render_figures("audit/official.html", form, scope, errors, official=official, report=report)
 
@@ -171,7 +181,7 @@ def show_official(user_id):
 def list_items():
     """Items of the scope with every timestamp, filtered, paginated."""
     form = ItemFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
+    scope, errors = scope_or_errors(form)
     pagination, filter_args = None, {}
     if scope:
         if form.official.data:
@@ -253,11 +263,7 @@ def verify_log():
 def export_figures(extension):
     """The figures of the scope (totals, per unit, kind, month, official), as CSV or XLSX."""
     form = FigureFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
-    if errors:
-        return _filter_error(errors)
-    if not can_export_figures(current_user, scope.unit):
-        abort(403)
+    scope = export_scope(form)
     report = build_report(scope, officials=can_view_official_figures(current_user, scope.unit))
     return figures_csv_response(report) if extension == "csv" else figures_xlsx_response(report)
 
@@ -266,11 +272,7 @@ def export_figures(extension):
 def export_items(extension):
     """The item list of the filters with every timestamp (CSV streamed; XLSX written row by row)."""
     form = ItemFilterForm(request.args)
-    scope, errors = _scope_or_errors(form)
-    if errors:
-        return _filter_error(errors)
-    if not can_export_figures(current_user, scope.unit):
-        abort(403)
+    scope = export_scope(form)
     if form.official.data:
         scope = scope.with_official(form.official.data)
     query = item_list_query(scope, form.status.data or None, form.overdue.data)

@@ -385,3 +385,13 @@ def test_command_line_refuses_a_year_out_of_range(runner, world, tmp_path):
     result = runner.invoke(args=["report", "annual", "--year", "1990", "--unit", "24", "--output", str(tmp_path / "x")])
     assert result.exit_code == 2
     assert "--year" in result.output
+
+
+@pytest.mark.parametrize("export", ["figures", "items", "consultations"])
+@pytest.mark.parametrize("extension", ["csv", "xlsx"])
+def test_a_download_with_a_bad_date_is_a_400_page_saying_what_to_fix(client, world, login, export, extension):
+    login(world.inspector)
+    response = client.get(f"/audit/export/{export}.{extension}?from=31/02/2025&to=30/06/2025")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html" and "Content-Disposition" not in response.headers
+    assert "dd/mm/yyyy" in response.get_data(as_text=True)
