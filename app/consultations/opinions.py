@@ -111,11 +111,6 @@ def checked_opinion(consultation, given):
     return CheckedOpinion(e164, identity.phone_hash(e164), choice, village, comment, name)
 
 
-def give_opinion(consultation, given):
-    """Record the opinion of a confirmed phone; return (opinion, created). Raise OpinionError otherwise."""
-    return record_opinion(consultation, checked_opinion(consultation, given), given.code)
-
-
 def record_opinion(consultation, checked, code):
     """Spend the phone's code and write its opinion (see the module); return (opinion, created)."""
     try:

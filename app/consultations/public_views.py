@@ -17,15 +17,14 @@ from app.consultations.exports import result_csv, result_xlsx
 from app.consultations.opinions import (
     OpinionError,
     OpinionInput,
-    check_open,
-    checked_fields,
-    checked_phone,
-    give_opinion,
+    checked_opinion,
+    record_opinion,
 )
 from app.consultations.page import consultation_context
 from app.consultations.public_forms import ConfirmOpinionForm, OpinionForm
 from app.consultations.services import consultation_of
 from app.consultations.verification import VerificationError, send_code
+from app.database import end_reading, read_transactions
 from app.extensions import db
 from app.notices.models import Notice
 from app.notices.page_parts import notice_parts
@@ -90,9 +89,7 @@ def send_opinion_code(notice_id):
     if not form.validate_on_submit():
         return _notice_page(notice, form, 422)
     try:
-        check_open(consultation)
-        e164 = checked_phone(form.phone.data)
-        checked_fields(consultation, _input(form))
+        e164 = checked_opinion(consultation, _input(form)).e164
         send_code(consultation, e164, request.remote_addr)
     except (OpinionError, VerificationError) as error:
         db.session.rollback()
@@ -106,30 +103,40 @@ def send_opinion_code(notice_id):
 @blueprint.post("/notices/<int:notice_id>/consultation/opinion")
 def confirm_opinion(notice_id):
     """Step two: the code from the SMS confirms the phone; the opinion is recorded (or replaces the earlier one)."""
-    notice, consultation = _public_consultation(notice_id)
-    form = ConfirmOpinionForm(consultation)
-    phone = form.phone.data or ""
-    if not form.validate_on_submit():
-        return _confirm_page(notice, consultation, form, phone, 422)
     try:
-        _opinion, created = give_opinion(consultation, _input(form, form.code.data))
+        # As in the API: finding the consultation and checking the form only read, so on SQLite they take
+        # no write lock; only spending the code and writing the opinion do.
+        with read_transactions():
+            notice, consultation = _public_consultation(notice_id)
+            form = ConfirmOpinionForm(consultation)
+            phone = form.phone.data or ""
+            if not form.validate_on_submit():
+                return _confirm_page(notice, consultation, form, phone, 422)
+            checked = checked_opinion(consultation, _input(form))
+            end_reading(db.session)
+        _opinion, created = record_opinion(consultation, checked, form.code.data)
     except OpinionError as error:
         db.session.commit()  # a wrong code's try is counted
-        if error.status == 409:  # closed meanwhile: the notice page says so
-            flash(error.message, "error")
-            return _notice_page(notice, None, 409)
-        if error.field not in (None, "code"):  # the hidden fields were changed: back to step one
-            step_one = OpinionForm(consultation, formdata=None, data=form.opinion_values())
-            _put_error(step_one, error)
-            return _notice_page(notice, step_one, error.status)
-        form.code.errors = [*form.code.errors, error.message]
-        return _confirm_page(notice, consultation, form, phone, error.status)
+        with read_transactions():  # the page that says what to fix only reads
+            return _refused_opinion(notice, consultation, form, phone, error)
     db.session.commit()
     if created:
         flash(_("Cảm ơn bạn đã góp ý. Ý kiến của bạn đã được tính vào kết quả."), "success")
     else:
         flash(_("Đã cập nhật ý kiến của bạn; ý kiến gửi trước đó của số điện thoại này được thay thế."), "success")
     return redirect(url_for("notices.show_notice", notice_id=notice.id, _anchor="lay-y-kien"))
+
+
+def _refused_opinion(notice, consultation, form, phone, error):
+    if error.status == 409:  # closed meanwhile: the notice page says so
+        flash(error.message, "error")
+        return _notice_page(notice, None, 409)
+    if error.field not in (None, "code"):  # the hidden fields were changed: back to step one
+        step_one = OpinionForm(consultation, formdata=None, data=form.opinion_values())
+        _put_error(step_one, error)
+        return _notice_page(notice, step_one, error.status)
+    form.code.errors = [*form.code.errors, error.message]
+    return _confirm_page(notice, consultation, form, phone, error.status)
 
 
 @blueprint.get("/notices/<int:notice_id>/consultation/result.<any(csv, xlsx):extension>")

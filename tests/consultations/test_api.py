@@ -1,14 +1,9 @@
 """The consultations API: the list (status, unit, pages), a notice's consultation, the verification and the
 opinion endpoints with their statuses and Vietnamese messages; the same rules as the page."""
 
-import sqlite3
 from datetime import timedelta
 
-import pytest
-
-from app import database
 from app.clock import local_today
-from app.extensions import db
 from tests.consultations.conftest import end_consultation, give_opinion_api, last_code, open_consultation
 from tests.factories import make_notice
 
@@ -92,23 +87,3 @@ def test_an_upcoming_consultation_takes_no_opinion_yet(client, app, units, offic
     )
     answer = client.post(f"/api/v1/consultations/{later.id}/verification", json={"phone": "0912345678"})
     assert answer.status_code == 409 and "Chưa đến thời gian lấy ý kiến" in answer.get_json()["message"]
-
-
-def test_an_opinion_is_checked_while_another_worker_holds_the_write_lock(client, app, consultation, monkeypatch):
-    """On SQLite finding the consultation and checking the opinion only read: a refusal does not wait."""
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("only SQLite has one write lock for the whole database")
-    app.config["DB_RETRY_SECONDS"] = 0  # a request that needed the lock would fail (503), not wait
-    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 50)
-    opinions = f"/api/v1/consultations/{consultation.id}/opinions"
-    db.session.commit()  # the test's own transaction ends: only the other connection holds the lock
-    other = sqlite3.connect(db.engine.url.database, isolation_level=None, check_same_thread=False)
-    other.execute("BEGIN IMMEDIATE")
-    try:
-        refused = client.post(opinions, json={"phone": "0912345678", "code": "123456", "choice": "maybe"})
-        locked_out = client.post(opinions, json={"phone": "0912345678", "code": "123456", "choice": "agree"})
-    finally:
-        other.execute("ROLLBACK")
-        other.close()
-    assert refused.status_code == 422 and list(refused.get_json()["errors"]) == ["choice"]
-    assert locked_out.status_code == 503  # spending a code writes: that one needed the lock
