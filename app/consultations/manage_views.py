@@ -4,10 +4,13 @@ Every view loads the notice through `load_notice`: 404 for an unknown id, 403 ou
 (inspectors of the unit read the overview and the comments, never the names and phones).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import can_manage_unit
@@ -177,8 +180,8 @@ def _comment_rows(consultation, page, status):
                 if opinion.comment_status == "approved"
                 else moderation.public_draft(opinion).text
             )
-            row["approve_form"] = ApproveCommentForm(formdata=None, prefix=f"o{opinion.id}", public_comment=draft)
-            row["hide_form"] = HideCommentForm(formdata=None, prefix=f"h{opinion.id}", reason=opinion.hidden_reason)
+            row[APPROVE.slot] = APPROVE.shown(opinion, public_comment=draft)
+            row[HIDE.slot] = HIDE.shown(opinion, reason=opinion.hidden_reason)
         rows.append(row)
     return pagination, rows
 
@@ -220,41 +223,67 @@ def _load_opinion(consultation, opinion_id):
     return opinion
 
 
+@dataclass(frozen=True)
+class Moderation:
+    """One of the two things an official does to a comment, as the comments page shows and posts it."""
+
+    form_class: type
+    prefix: str  # of its form's field names, before the opinion's id
+    slot: str  # the key of its form in an opinion's row
+    field: str  # the form's text field: what the service takes, and where its refusal is shown
+    act: Callable  # act(opinion, text, actor), raising moderation.ModerationError
+    done: object  # the message once done
+
+    def shown(self, opinion, **data):
+        """The form in an opinion's row, filled with `data`."""
+        return self.form_class(formdata=None, prefix=f"{self.prefix}{opinion.id}", **data)
+
+    def posted(self, opinion):
+        """The form as the official sent it for this opinion."""
+        return self.form_class(prefix=f"{self.prefix}{opinion.id}")
+
+
+APPROVE = Moderation(
+    ApproveCommentForm, "o", "approve_form", "public_comment", moderation.approve_comment, _l("Đã công khai ý kiến.")
+)
+HIDE = Moderation(
+    HideCommentForm,
+    "h",
+    "hide_form",
+    "reason",
+    moderation.hide_comment,
+    _l("Đã ẩn ý kiến; ý kiến vẫn được tính vào kết quả."),
+)
+
+
 @blueprint.post("/manage/notices/<int:notice_id>/consultation/comments/<int:opinion_id>/approve")
 @login_required
 def manage_approve_comment(notice_id, opinion_id):
-    notice = load_notice(notice_id, lambda user, item: can_manage_unit(user, item.unit))
-    consultation = load_consultation(notice)
-    opinion = _load_opinion(consultation, opinion_id)
-    form = ApproveCommentForm(prefix=f"o{opinion.id}")
-    if form.validate_on_submit():
-        try:
-            moderation.approve_comment(opinion, form.public_comment.data, actor())
-        except moderation.ModerationError as error:
-            db.session.rollback()
-            form.public_comment.errors = [*form.public_comment.errors, error.message]
-        else:
-            db.session.commit()
-            flash(_("Đã công khai ý kiến."), "success")
-            return redirect(url_for("consultations.manage_comments", notice_id=notice.id))
-    return _render_comments(notice, consultation, bound=(opinion.id, "approve_form", form), status=400)
+    return _moderate(notice_id, opinion_id, APPROVE)
 
 
 @blueprint.post("/manage/notices/<int:notice_id>/consultation/comments/<int:opinion_id>/hide")
 @login_required
 def manage_hide_comment(notice_id, opinion_id):
+    return _moderate(notice_id, opinion_id, HIDE)
+
+
+def _moderate(notice_id, opinion_id, moderation_kind):
+    """Approve or hide one comment; a refusal goes under the form's text field, on the comments page with the
+    form as it was sent."""
     notice = load_notice(notice_id, lambda user, item: can_manage_unit(user, item.unit))
     consultation = load_consultation(notice)
     opinion = _load_opinion(consultation, opinion_id)
-    form = HideCommentForm(prefix=f"h{opinion.id}")
+    form = moderation_kind.posted(opinion)
     if form.validate_on_submit():
+        text = form[moderation_kind.field]
         try:
-            moderation.hide_comment(opinion, form.reason.data, actor())
+            moderation_kind.act(opinion, text.data, actor())
         except moderation.ModerationError as error:
             db.session.rollback()
-            form.reason.errors = [*form.reason.errors, error.message]
+            text.errors = [*text.errors, error.message]
         else:
             db.session.commit()
-            flash(_("Đã ẩn ý kiến; ý kiến vẫn được tính vào kết quả."), "success")
+            flash(str(moderation_kind.done), "success")
             return redirect(url_for("consultations.manage_comments", notice_id=notice.id))
-    return _render_comments(notice, consultation, bound=(opinion.id, "hide_form", form), status=400)
+    return _render_comments(notice, consultation, bound=(opinion.id, moderation_kind.slot, form), status=400)
