@@ -13,6 +13,7 @@ from werkzeug.routing import Rule
 
 from app import create_app
 from app.extensions import db
+from tests.factories import PASSWORD, make_units
 
 pytest_plugins = ["tests.outbox_servers"]  # smtp_server, sms_gateway, zalo_gateway
 
@@ -197,3 +198,22 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def units(app):
+    """(province "24", commune "07627", commune "07615"), made by tests.factories.make_units."""
+    return make_units()
+
+
+@pytest.fixture
+def login(client):
+    """Sign a user in through the real form, whoever was signed in signed out first; check it worked."""
+
+    def sign_in(user):
+        client.post("/logout")
+        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in

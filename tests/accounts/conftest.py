@@ -7,13 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger.models import AuditEntry
-from tests.factories import PASSWORD, make_units, make_user
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
+from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture

@@ -4,13 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from tests.factories import make_unit, make_units, make_user
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
+from tests.factories import make_unit, make_user
 
 
 @pytest.fixture

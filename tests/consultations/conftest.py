@@ -10,15 +10,10 @@ import pytest
 from app.clock import local_today
 from app.consultations import services
 from app.extensions import db
-from tests.factories import make_notice, make_units, make_user
+from tests.factories import make_notice, make_user
 
 VILLAGES = ["Thôn Đông", "Thôn Đồng Đình", "Tổ dân phố Hòa Bình"]
 CODE_LINE = re.compile(r"\t(\+84\d+)\t.*?(\d{6})")
-
-
-@pytest.fixture
-def units(app):
-    return make_units()
 
 
 @pytest.fixture

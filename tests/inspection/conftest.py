@@ -17,7 +17,7 @@ from app.extensions import db
 from app.feedback.models import Feedback, FeedbackEvent
 from app.inspection.scope import AuditScope
 from app.notices import services as notice_services
-from tests.factories import PASSWORD, make_notice, make_unit, make_units, make_user
+from tests.factories import make_notice, make_unit, make_user
 
 TODAY = date(2025, 6, 10)
 PERIOD = (date(2025, 4, 1), date(2025, 5, 31))
@@ -49,11 +49,6 @@ def make_item(unit, kind="petition", received=None, events=(), **fields):
 
 class World:
     """Everything the hand-computed figures are about."""
-
-
-@pytest.fixture
-def units(app):
-    return make_units()
 
 
 @pytest.fixture
@@ -237,19 +232,6 @@ def world(units):
     db.session.commit()
     w.scope = AuditScope(province, *PERIOD)
     return w
-
-
-@pytest.fixture
-def login(client):
-    """Sign a user in through the real form (signing out whoever was signed in)."""
-
-    def sign_in(user):
-        client.post("/logout")
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return sign_in
 
 
 # --- reading the pages ------------------------------------------------------------------------------------

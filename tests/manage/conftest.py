@@ -10,30 +10,12 @@ from pypdf import PdfWriter
 from app.extensions import db
 from app.notices import services
 from app.notices.storage import store_upload
-from tests.factories import PASSWORD, make_notice, make_units, make_user, notice_fields
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
+from tests.factories import make_notice, make_user, notice_fields
 
 
 @pytest.fixture
 def official(units):
     return make_user("official", units[1])
-
-
-@pytest.fixture
-def login(client):
-    """Sign a user in through the real form and check it worked."""
-
-    def sign_in(user):
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return sign_in
 
 
 def pdf_bytes():

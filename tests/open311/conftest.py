@@ -4,7 +4,6 @@ import pytest
 
 from app.extensions import db
 from app.open311.keys import create_key
-from tests.factories import make_units
 from tests.serving import served_on_loopback
 
 
@@ -13,12 +12,6 @@ def served(app):
     """Serve the test app (its database, SQLite or PostgreSQL) on a free loopback port; yields the base URL."""
     with served_on_loopback(app) as base_url:
         yield base_url
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
 
 
 @pytest.fixture

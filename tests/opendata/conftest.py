@@ -8,15 +8,9 @@ import pytest
 
 from app.extensions import db
 from app.notices import services as notice_services
-from tests.factories import make_notice, make_unit, make_units, make_user
+from tests.factories import make_notice, make_unit, make_user
 
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-@pytest.fixture
-def units(app):
-    """(province "24", commune "07627", commune "07615")."""
-    return make_units()
 
 
 @pytest.fixture

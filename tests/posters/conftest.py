@@ -2,13 +2,7 @@
 
 import pytest
 
-from tests.factories import make_notice, make_units, make_user
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
+from tests.factories import make_notice, make_user
 
 
 @pytest.fixture

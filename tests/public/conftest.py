@@ -8,15 +8,9 @@ from sqlalchemy import event
 from app.extensions import db
 from app.notices import services as notice_services
 from app.notices.storage import store_upload
-from tests.factories import days_ago, make_notice, make_units, make_user
+from tests.factories import days_ago, make_notice, make_user
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture
-def units(app):
-    """(province "24", commune "07627", commune "07615")."""
-    return make_units()
 
 
 @pytest.fixture

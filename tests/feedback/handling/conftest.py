@@ -9,7 +9,7 @@ from app.clock import LOCAL_TZ, local_today
 from app.extensions import db
 from app.feedback.calendar import initial_due_dates
 from app.feedback.models import Feedback, FeedbackEvent
-from tests.factories import PASSWORD, make_notice, make_units, make_user
+from tests.factories import make_notice, make_user
 
 try:  # the citizens' side, when it is there: items are then made exactly as a citizen makes them
     from app.feedback.intake import submit_feedback
@@ -29,50 +29,6 @@ def request_context(app):
     """The deadline engine names weekends through Flask-Babel, whose locale selector reads the request."""
     with app.test_request_context():
         yield
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
-
-
-@pytest.fixture
-def official(units):
-    return make_user("official", units[1], username="canbo.a")
-
-
-@pytest.fixture
-def colleague(units):
-    """A second official of commune A."""
-    return make_user("official", units[1], username="canbo.a2")
-
-
-@pytest.fixture
-def official_b(units):
-    return make_user("official", units[2], username="canbo.b")
-
-
-@pytest.fixture
-def inspector(units):
-    return make_user("inspector", units[0], username="thanhtra")
-
-
-@pytest.fixture
-def admin(units):
-    return make_user("admin", units[0], username="quantri")
-
-
-@pytest.fixture
-def login(client):
-    """Sign a user in through the real form and check it worked."""
-
-    def sign_in(user):
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return sign_in
 
 
 def local_noon(day):

@@ -16,7 +16,6 @@ from app.extensions import db
 from app.feedback.photos import clean_photo
 from app.feedback.sealing import key_line
 from app.feedback.unit_keys import register_new_key, write_private_key
-from tests.factories import PASSWORD, make_units, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -24,12 +23,6 @@ def request_context(app):
     """The deadline engine names weekends through Flask-Babel, whose locale selector reads the request."""
     with app.test_request_context():
         yield
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
 
 
 class KeyPair:
@@ -58,42 +51,6 @@ def keys(units, tmp_path):
     """Keys of the province and of commune A (commune B has none: it seals with the province's)."""
     folder = tmp_path / "safe"
     return {"province": make_key(units[0], folder), "a": make_key(units[1], folder)}
-
-
-@pytest.fixture
-def official(units):
-    return make_user("official", units[1], username="canbo.a")
-
-
-@pytest.fixture
-def colleague(units):
-    return make_user("official", units[1], username="canbo.a2")
-
-
-@pytest.fixture
-def leader(units):
-    return make_user("leader", units[1], username="lanhdao.a")
-
-
-@pytest.fixture
-def official_b(units):
-    return make_user("official", units[2], username="canbo.b")
-
-
-@pytest.fixture
-def inspector(units):
-    return make_user("inspector", units[0], username="thanhtra")
-
-
-@pytest.fixture
-def login(client):
-    def sign_in(user):
-        client.post("/logout")
-        response = client.post("/login", data={"username": user.username, "password": PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return user
-
-    return sign_in
 
 
 def unseal(client, item, key=None, reason="Xác minh nội dung tố cáo", text=None):

@@ -10,19 +10,13 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.feedback.models import Feedback, FeedbackPhoto
-from tests.factories import make_notice, make_units, make_user
+from tests.factories import make_notice, make_user
 
 NAME = "Nguyễn Thị Bích Ngọc"
 PHONE_LOCAL = "0912 345 678"
 PHONE_E164 = "+84912345678"
 EMAIL = "bichngoc.nguyen@example.vn"
 ADDRESS = "Số 17 ngõ Hòa Bình, thôn Đồng Đình"
-
-
-@pytest.fixture
-def units(app):
-    """(province, commune_a, commune_b)."""
-    return make_units()
 
 
 @pytest.fixture

@@ -3,14 +3,9 @@
 import pytest
 
 from app.extensions import db
-from tests.factories import make_units, make_user
+from tests.factories import make_user
 
 OFFICIAL_EMAIL = "canbo.daison@example.vn"
-
-
-@pytest.fixture
-def units(app):
-    return make_units()
 
 
 @pytest.fixture
