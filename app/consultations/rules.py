@@ -82,7 +82,7 @@ def _period_spec(category, label):
         label=_l("Thời gian lấy ý kiến tối thiểu: %(category)s", category=label),
         source=source,
         is_own_standard=category not in STATUTORY_PERIODS,
-        minimum=1,
+        minimum=days if category in STATUTORY_PERIODS else 1,  # a commune may ask more than the law, never less
         maximum=365,
     )
 
@@ -108,7 +108,7 @@ RULES = {
             _l("Nội dung Nhân dân quyết định được thông qua khi số hộ tán thành vượt quá"),
             _ADOPTION_LAW,
             False,
-            1,
+            STATUTORY_ADOPTION_PERCENT,
             99,
         ),
     ]

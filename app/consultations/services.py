@@ -18,6 +18,7 @@ from app.extensions import db
 from app.ledger.chain import record
 from app.notices import services as notice_services
 from app.notices.models import Notice
+from app.notices.services import NoticeChangeRefused
 from app.redaction import folded_words
 
 DEFAULT_QUESTION = "Ý kiến của ông/bà về nội dung thông báo này?"
@@ -60,16 +61,62 @@ def _check_period(notice, starts_on, ends_on, opened_before):
         raise ConsultationError(_("Chỉ lấy ý kiến từ ngày bắt đầu niêm yết thông báo trở đi."), "starts_on")
     if notice.status == "published" and ends_on < today:
         raise ConsultationError(_("Ngày kết thúc lấy ý kiến không thể ở quá khứ."), "ends_on")
-    minimum = rules.minimum_opinion_days(notice.category)
+    _check_length(notice.category, starts_on, ends_on, ConsultationError, "ends_on")
+
+
+def _check_length(category, starts_on, ends_on, refusal, field):
+    """The period is at least the category's minimum (rules.py), or `refusal(message, field)` is raised."""
+    minimum = rules.minimum_opinion_days(category)
     if rules.period_days(starts_on, ends_on) < minimum:
-        raise ConsultationError(
+        raise refusal(
             _(
                 "Thời gian lấy ý kiến phải ít nhất %(days)s ngày (kể cả ngày đầu và ngày cuối) đối với lĩnh vực này; "
                 "xem trang quy định lấy ý kiến.",
                 days=minimum,
             ),
-            "ends_on",
+            field,
         )
+
+
+def guard_opinion_end(notice, changes):
+    """The notices layer's change rule (hooks.py): publishing or correcting a notice keeps the rules its
+    consultation's own form keeps. The period is at least the legal minimum; once the notice is published
+    its end is never removed, never moved into the past, only extended once opinions have come in, and
+    never moved once the consultation has ended (its result is counted from that period)."""
+    status = changes.get("status", notice.status)
+    if status != "published" or not {"status", "opinion_end", "category"} & changes.keys():
+        return
+    ends_on = changes.get("opinion_end", notice.opinion_end)
+    category = changes.get("category", notice.category)
+    consultation = consultation_of(notice.id) if notice.id is not None else None
+    if consultation is None:
+        if ends_on is not None:  # the default consultation will run from the start of posting
+            starts_on = min(changes.get("posting_start", notice.posting_start), ends_on)
+            _check_length(category, starts_on, ends_on, NoticeChangeRefused, "opinion_end")
+        return
+    correcting = notice.status == "published"
+    # (a consultation being opened on a published notice has no end yet: not "closed")
+    if correcting and notice.opinion_end is not None and consultation.status() == "closed":
+        if "opinion_end" in changes:
+            raise NoticeChangeRefused(_("Đợt lấy ý kiến đã kết thúc; không đổi được hạn góp ý nữa."), "opinion_end")
+        return
+    if ends_on is None:
+        raise NoticeChangeRefused(
+            _(
+                "Thông báo đang lấy ý kiến Nhân dân nên phải có hạn góp ý; "
+                "muốn dừng sớm hãy dùng “Kết thúc lấy ý kiến”."
+            ),
+            "opinion_end",
+        )
+    if correcting and "opinion_end" in changes:
+        if ends_on < local_today():
+            raise NoticeChangeRefused(_("Ngày kết thúc lấy ý kiến không thể ở quá khứ."), "opinion_end")
+        if notice.opinion_end is not None and ends_on < notice.opinion_end and has_opinions(consultation):
+            raise NoticeChangeRefused(
+                _("Đã có người góp ý: chỉ được gia hạn; muốn kết thúc sớm hãy dùng “Kết thúc lấy ý kiến”."),
+                "opinion_end",
+            )
+    _check_length(category, consultation.starts_on, ends_on, NoticeChangeRefused, "opinion_end")
 
 
 def _clean_villages(villages):
@@ -94,9 +141,12 @@ def _set_end(notice, ends_on, actor):
         return
     if notice.status == "draft":
         notice_services.update_draft(notice, {"opinion_end": ends_on}, actor)
-    else:
-        reason = _("Lấy ý kiến Nhân dân: hạn góp ý đến hết ngày %(date)s.", date=ends_on.strftime("%d/%m/%Y"))
+        return
+    reason = _("Lấy ý kiến Nhân dân: hạn góp ý đến hết ngày %(date)s.", date=ends_on.strftime("%d/%m/%Y"))
+    try:
         notice_services.correct_notice(notice, {"opinion_end": ends_on}, reason, actor)
+    except NoticeChangeRefused as error:  # checked above already; the same rules, said on this form
+        raise ConsultationError(error.message, "ends_on") from None
 
 
 def save_consultation(notice, fields, actor):

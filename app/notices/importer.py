@@ -197,7 +197,7 @@ def _save(batch, report, on_problem):
         for line in batch:
             notice = create_notice(db.session.get(AdministrativeUnit, line.unit_id), line.fields, None)
             if line.status == "published":
-                publish_notice(notice, None)
+                publish_notice(notice, None, imported=True)
         db.session.commit()
     except Exception as error:  # any failure (database, constraint, state) loses this batch, never the others
         db.session.rollback()

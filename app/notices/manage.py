@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import AdministrativeUnit
 from app.accounts.permissions import can_audit_unit, can_manage_unit
 from app.clock import local_today
+from app.errors import show_form_error
 from app.extensions import db
 from app.glossary import NOTICE_STATUSES
 from app.notices import blueprint, services
@@ -263,7 +264,12 @@ def manage_publish_notice(notice_id):
     """Publish a draft: it gets its short code and version 1; timeliness warnings are repeated."""
     notice = _get_notice(notice_id, can_publish_notice)
     _confirm_or_400()
-    services.publish_notice(notice, _actor())
+    try:
+        services.publish_notice(notice, _actor())
+    except services.NoticeChangeRefused as error:
+        db.session.rollback()
+        flash(_("Chưa niêm yết được: %(reason)s Hãy sửa bản nháp rồi niêm yết lại.", reason=error.message), "error")
+        return redirect(url_for("notices.manage_show_notice", notice_id=notice_id))
     db.session.commit()
     flash(_("Đã niêm yết thông báo. Mã tra cứu: %(code)s.", code=notice.short_code), "success")
     for warning in services.timeliness_warnings(notice.posting_start, notice.posting_end, notice.issued_on):
@@ -279,7 +285,14 @@ def manage_correct_notice(notice_id):
     form = CorrectionForm(obj=notice)
     _show_phone_locally(form, notice)
     if form.validate_on_submit():
-        version = services.correct_notice(notice, form.notice_fields(), form.reason.data, _actor())
+        try:
+            version = services.correct_notice(notice, form.notice_fields(), form.reason.data, _actor())
+        except services.NoticeChangeRefused as error:
+            db.session.rollback()
+            show_form_error(form, error)
+            return render_template(
+                "manage/notice_form.html", form=form, mode="correct", notice=notice, unit=notice.unit
+            ), 422
         if version is None:
             db.session.rollback()
             flash(_("Nội dung không có gì thay đổi so với bản đang niêm yết nên chưa lưu gì."), "warning")

@@ -43,6 +43,33 @@ class NoticeStateError(Exception):
     """The action does not apply to the notice in its current state."""
 
 
+class NoticeChangeRefused(ValueError):
+    """A rule registered by a higher layer refuses the change; `message` says why in Vietnamese, `field`
+    names the form field at fault (or None)."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# rule(notice, changes) -> None, or raise NoticeChangeRefused; `changes` maps each field about to change
+# (and "status" on publication) to its new value, the notice still holding the old ones.
+_change_rules = []
+
+
+def add_change_rule(rule):
+    """Check every publication and correction of a notice with `rule` before it is applied (the
+    consultations keep the opinion-period end to their rules this way: app.consultations.hooks)."""
+    if rule not in _change_rules:
+        _change_rules.append(rule)
+
+
+def _check_change(notice, changes):
+    for rule in _change_rules:
+        rule(notice, changes)
+
+
 def default_posting_period(today=None):
     """Return the default (start, end): today and 30 days on."""
     start = today or local_today()
@@ -79,12 +106,14 @@ def snapshot(notice):
     return data
 
 
+def _changed_fields(notice, fields):
+    return [field for field in EDITABLE_FIELDS if field in fields and getattr(notice, field) != fields[field]]
+
+
 def _apply(notice, fields):
-    changed = []
-    for field in EDITABLE_FIELDS:
-        if field in fields and getattr(notice, field) != fields[field]:
-            setattr(notice, field, fields[field])
-            changed.append(field)
+    changed = _changed_fields(notice, fields)
+    for field in changed:
+        setattr(notice, field, fields[field])
     return changed
 
 
@@ -124,10 +153,15 @@ def update_draft(notice, fields, actor):
     return changed
 
 
-def publish_notice(notice, actor):
-    """Publish a draft: give it a short code and record version 1."""
+def publish_notice(notice, actor, imported=False):
+    """Publish a draft: give it a short code and record version 1.
+
+    `imported`: a record of a notice already posted elsewhere (the importer), taken as it was posted; the
+    change rules are for the notices officials publish here."""
     if notice.status != "draft":
         raise NoticeStateError("only drafts are published")
+    if not imported:
+        _check_change(notice, {"status": "published"})
     notice.status = "published"
     notice.published_at = utcnow()
     notice.short_code = notice.short_code or _new_short_code()
@@ -145,6 +179,7 @@ def correct_notice(notice, fields, reason, actor):
         raise NoticeStateError("only published notices are corrected")
     if not reason or not reason.strip():
         raise NoticeStateError("a correction needs a reason")
+    _check_change(notice, {field: fields[field] for field in _changed_fields(notice, fields)})
     changed = _apply(notice, fields)
     if not changed:
         return None

@@ -121,7 +121,7 @@ def test_only_administrators_change_the_rules(client, auth, official, admin):
     assert saved.status_code == 302
     assert load_rules()["adoption_percent"] == 60
     refused = client.post("/manage/consultations/rules/adoption_percent", data={"adoption_percent-amount": "100"})
-    assert refused.status_code == 400 and "từ 1 đến 99" in refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "từ 50 đến 99" in refused.get_data(as_text=True)
     assert client.post("/manage/consultations/rules/nonsense", data={}).status_code == 404
 
 

@@ -62,9 +62,31 @@ def test_a_consultation_shorter_than_the_minimum_is_refused(app, notice, officia
         open_consultation(notice, official, ends_on=local_today() + timedelta(days=28))
     assert "ít nhất 30 ngày" in refused.value.message
     db.session.rollback()
-    rules.set_rule("opinion_days:site_clearance", 20, official)
-    consultation = open_consultation(notice, official, ends_on=local_today() + timedelta(days=28))
-    assert consultation.ends_on == local_today() + timedelta(days=28)
+    consultation = open_consultation(notice, official, ends_on=local_today() + timedelta(days=29))
+    assert consultation.ends_on == local_today() + timedelta(days=29)
+
+
+@pytest.mark.parametrize(
+    ("rule", "below_the_law", "above_it"),
+    [
+        ("opinion_days:site_clearance", 29, 45),
+        ("opinion_days:village_convention", 20, 30),
+        ("adoption_percent", 49, 60),
+    ],
+)
+def test_an_administrator_may_ask_more_than_the_law_never_less(app, admin, rule, below_the_law, above_it):
+    with pytest.raises(rules.RuleError) as refused:
+        rules.set_rule(rule, below_the_law, admin)
+    assert f"từ {rules.RULES[rule].default} đến" in refused.value.args[0]
+    rules.set_rule(rule, above_it, admin)
+    assert rules.load_rules()[rule] == above_it
+
+
+def test_a_stricter_commune_standard_refuses_a_period_the_law_allows(app, notice, official, admin):
+    rules.set_rule("opinion_days:site_clearance", 45, admin)
+    with pytest.raises(ConsultationError) as refused:
+        open_consultation(notice, official, ends_on=local_today() + timedelta(days=29))
+    assert "ít nhất 45 ngày" in refused.value.message
 
 
 def test_the_end_of_the_period_is_the_notices_opinion_end(app, notice, official):
@@ -82,7 +104,7 @@ def test_the_end_of_the_period_is_the_notices_opinion_end(app, notice, official)
 
 
 def test_a_notice_published_with_an_opinion_end_gets_a_consultation(app, units, official):
-    notice = make_notice(units[1], official, opinion_end=local_today() + timedelta(days=15))
+    notice = make_notice(units[1], official, opinion_end=local_today() + timedelta(days=29))
     consultation = db.session.scalar(select(Consultation).where(Consultation.notice_id == notice.id))
     assert consultation is not None
     assert consultation.choice_keys == ["agree", "disagree", "other"]

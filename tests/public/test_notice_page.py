@@ -38,7 +38,7 @@ def test_summary_comes_before_the_contact_the_period_and_the_body(client, units,
         official,
         summary="TÓM TẮT dành cho người dân.",
         body_html="<p>NỘI DUNG CHI TIẾT của thông báo.</p>",
-        opinion_end=local_today() + timedelta(days=20),
+        opinion_end=local_today() + timedelta(days=29),
     )
 
     html = _main(_page(client, notice))
@@ -70,14 +70,14 @@ def test_contact_phone_is_a_tel_link_in_e164_showing_the_local_number(client, un
 
 def test_posting_period_issue_date_and_opinion_deadline_are_dd_mm_yyyy(client, units, official):
     today = local_today()
-    notice = make_notice(units[1], official, opinion_end=today + timedelta(days=15))
+    notice = make_notice(units[1], official, opinion_end=today + timedelta(days=35))
 
     html = _page(client, notice)
 
     start, end = format_date(today), format_date(today + timedelta(days=30))
     assert f"Từ ngày {start} đến hết ngày {end}" in html
     assert f"Quyết định số 123/QĐ-UBND ban hành ngày {format_date(today - timedelta(days=1))}" in html
-    assert f"Đến hết ngày {format_date(today + timedelta(days=15))}" in html
+    assert f"Đến hết ngày {format_date(today + timedelta(days=35))}" in html
 
 
 def test_no_opinion_deadline_section_when_there_is_none(client, units, official):
