@@ -16,7 +16,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.backups.databases import DATABASE_FILES, BackupError, backend_of, dump_postgres, dump_sqlite
-from app.backups.manifest import FILES_FOLDER, FORMAT, copy_tree, hash_file, write_manifest
+from app.backups.manifest import FILES_FOLDER, FORMAT, MANIFEST, copy_tree, hash_file, write_manifest
 from app.extensions import db
 from app.ledger.verification import verify_chain
 
@@ -110,6 +110,24 @@ def snapshots_in(directory):
     return sorted(path for path in directory.iterdir() if path.is_dir() and SNAPSHOT_NAME.match(path.name))
 
 
+def find_snapshot(path):
+    """The snapshot `path` names: (folder, whether it is the newest snapshot in the folder given to create).
+
+    A folder holding manifest.json is a snapshot; a folder holding `congkhai-<UTC time>/` snapshots gives
+    the newest; a path that is no folder is returned as it is, for the caller to report. BackupError otherwise.
+    """
+    path = Path(path)
+    if (path / MANIFEST).is_file() or not path.is_dir():
+        return path, False
+    found = snapshots_in(path)
+    if found:
+        return found[-1], True
+    raise BackupError(
+        f"{path} không phải một bản sao lưu: không có {MANIFEST}, cũng không có thư mục bản sao lưu "
+        f"{PREFIX}<thời điểm UTC> nào. Hãy đưa thư mục của một bản sao lưu, hoặc thư mục đã đưa cho backup create."
+    )
+
+
 def prune(directory, keep, current=None):
     """Delete all but the newest `keep` snapshots (0 or None: keep all) and day-old partial folders.
 
@@ -145,4 +163,4 @@ def describe(manifest):
     return lines
 
 
-__all__ = ["BackupError", "create_snapshot", "describe", "prune", "snapshots_in"]
+__all__ = ["BackupError", "create_snapshot", "describe", "find_snapshot", "prune", "snapshots_in"]

@@ -2,10 +2,11 @@
 
 flask --app app identity keygen --unit CODE [--out FILE]   a key pair; the private half goes to FILE only
 flask --app app identity rotate --unit CODE [--out FILE]   the same, retiring the unit's older key
-flask --app app identity unseal CODE --key FILE --reason TEXT [--photos DIR]
+flask --app app identity unseal CODE --key FILE [--reason TEXT] [--photos DIR]
 flask --app app identity keys | check | seal
 """
 
+import getpass
 import io
 import os
 import sys
@@ -22,6 +23,19 @@ from app.feedback import identities, intake, sealing, unit_keys
 from app.i18n import in_vietnamese
 
 identity_cli = AppGroup("identity", help="Keys that seal denouncers' identities, and opening one with a key.")
+
+DEFAULT_REASON = "Mở bằng dòng lệnh, không ghi lý do"
+
+
+def terminal_user():
+    """Who runs the command, for the audit log: "cli:<OS user>" (who ran sudo, under sudo), else "cli"."""
+    name = os.environ.get("SUDO_USER", "").strip()
+    if not name:
+        try:
+            name = getpass.getuser().strip()
+        except (KeyError, OSError, ImportError):  # no login name and no passwd entry (a bare container)
+            name = ""
+    return f"cli:{name}" if name else "cli"
 
 
 def _unit(code):
@@ -54,7 +68,7 @@ def _make_key(unit_code, out, show_qr, rotate):
     if out is not None and Path(out).exists():
         raise click.ClickException(f"{out} exists: the key file is written once, never over another file.")
     try:
-        key, private_key, retired = unit_keys.generate_key(unit, rotate=rotate, by="cli")
+        key, private_key, retired = unit_keys.generate_key(unit, rotate=rotate, by=terminal_user())
     except unit_keys.KeyExists as error:
         db.session.rollback()
         raise click.ClickException(
@@ -127,7 +141,11 @@ def _write_photos(folder, item, photos):
 @identity_cli.command("unseal")
 @click.argument("code")
 @click.option("--key", "key_file", required=True, type=click.File("rb"), help="The unit's private key file.")
-@click.option("--reason", required=True, help="Why the identity is read (kept in the audit log).")
+@click.option(
+    "--reason",
+    default=None,
+    help=f"Why the identity is read (kept in the audit log). Without it the log says “{DEFAULT_REASON}”.",
+)
 @click.option(
     "--photos",
     "photos_dir",
@@ -137,13 +155,22 @@ def _write_photos(folder, item, photos):
 )
 @in_vietnamese
 def unseal_command(code, key_file, reason, photos_dir):
-    """Print the identity of the item with tracking code CODE (audited: who "cli", why REASON, how many photos)."""
+    """Print the identity of the item with tracking code CODE.
+
+    Every run is an audit entry: who (cli:<OS user>; under sudo, the user who ran sudo), why (REASON), how many photos.
+    """
     item = intake.find_by_code(code, for_update=True)
     if item is None:
         raise click.ClickException(f"Không tìm thấy hồ sơ mã {code!r}.")
     key_data = key_file.read(sealing.MAX_KEY_FILE_BYTES + 1)
     try:
-        revealed = identities.reveal(item, reason, key_data=key_data, by="cli", with_photos=photos_dir is not None)
+        revealed = identities.reveal(
+            item,
+            (reason or "").strip() or DEFAULT_REASON,
+            key_data=key_data,
+            by=terminal_user(),
+            with_photos=photos_dir is not None,
+        )
     except identities.IdentityError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error

@@ -171,10 +171,43 @@ def test_a_missing_or_extra_file_fails_verify(snapshot, runner):
     assert "extra: files/khong-co-trong-danh-sach.txt" in result.output
 
 
-def test_a_folder_without_manifest_is_no_snapshot(runner, tmp_path):
-    (tmp_path / "half").mkdir()
-    result = runner.invoke(args=["backup", "verify", str(tmp_path / "half")])
-    assert result.exit_code == 1 and "manifest.json is missing" in result.output
+@pytest.mark.parametrize("command", ["verify", "restore"])
+def test_a_folder_with_neither_a_manifest_nor_a_snapshot_is_refused_saying_what_was_expected(runner, tmp_path, command):
+    half = tmp_path / "half"
+    (half / ".congkhai-20200101T000000Z.partial").mkdir(parents=True)  # an unfinished snapshot does not count
+    result = runner.invoke(args=["backup", command, str(half)])
+    assert result.exit_code == 1
+    assert f"{half} không phải một bản sao lưu" in result.output
+    assert "không có manifest.json" in result.output and "congkhai-" in result.output
+
+
+def test_verify_and_restore_take_the_folder_given_to_create_and_use_its_newest_snapshot(
+    app, runner, restored_app, tmp_path
+):
+    _, commune, _ = make_units()
+    make_notice(commune)
+    directory = tmp_path / "backups"
+    older, _ = _create(runner, directory)
+    make_notice(commune, title="Thông báo đăng sau bản sao lưu thứ nhất của xã Đại Sơn")
+    counts = table_counts()
+    newest, manifest = _create(runner, directory)
+    assert older.name < newest.name and manifest["tables"] == counts
+    used = f"Dùng bản sao lưu mới nhất trong {directory}: {newest}"
+
+    verified = runner.invoke(args=["backup", "verify", str(directory)])
+    assert verified.exit_code == 0, verified.output
+    assert used in verified.output and str(newest) in verified.output.splitlines()[1]
+    _flip_one_byte(newest / manifest["database"]["file"])
+    damaged = runner.invoke(args=["backup", "verify", str(directory)])
+    assert damaged.exit_code == 1 and used in damaged.output
+    assert f"changed: {manifest['database']['file']}" in damaged.output
+    _flip_one_byte(newest / manifest["database"]["file"])
+
+    with restored_app.app_context():
+        result = restored_app.test_cli_runner().invoke(args=["backup", "restore", str(directory)])
+        assert result.exit_code == 0, result.output
+        assert used in result.output and "Restore complete." in result.output
+        assert table_counts() == counts  # the newest snapshot's rows, not the older one's
 
 
 def test_restore_refuses_a_database_or_files_directory_that_is_not_empty(app, snapshot, runner, restored_app):

@@ -47,6 +47,14 @@ def make_key(unit, folder):
 
 
 @pytest.fixture
+def terminal_user(monkeypatch):
+    """The person at the terminal, as the identity commands read it: LOGNAME, no sudo."""
+    monkeypatch.setenv("LOGNAME", "nguyen.van.hung")
+    monkeypatch.delenv("SUDO_USER", raising=False)
+    return "nguyen.van.hung"
+
+
+@pytest.fixture
 def keys(units, tmp_path):
     """Keys of the province and of commune A (commune B has none: it seals with the province's)."""
     folder = tmp_path / "safe"

@@ -35,7 +35,9 @@ def invoke(runner, *args):
     return runner.invoke(args=["identity", *args])
 
 
-def test_keygen_writes_the_private_key_once_with_a_qr_code_and_registers_only_the_public_half(runner, units, tmp_path):
+def test_keygen_writes_the_private_key_once_with_a_qr_code_and_registers_only_the_public_half(
+    runner, units, tmp_path, terminal_user
+):
     out = tmp_path / "safe" / "xa-dai-son.key"
     out.parent.mkdir()
 
@@ -56,9 +58,8 @@ def test_keygen_writes_the_private_key_once_with_a_qr_code_and_registers_only_th
     for (row,) in db.session.execute(text("SELECT public_key || fingerprint FROM unit_keys")):
         assert secret not in row
     assert secret not in str(db.session.execute(text("SELECT * FROM audit_entries")).all())
-    assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.object_type == "UnitKey")) == (
-        "identity.key_registered"
-    )
+    registered = db.session.scalar(select(AuditEntry).where(AuditEntry.object_type == "UnitKey"))
+    assert (registered.action, registered.data["by"]) == ("identity.key_registered", f"cli:{terminal_user}")
 
     again = invoke(runner, "keygen", "--unit", units[1].code, "--out", str(tmp_path / "other.key"))
     assert again.exit_code == 1 and "rotate" in again.output
@@ -68,7 +69,9 @@ def test_keygen_writes_the_private_key_once_with_a_qr_code_and_registers_only_th
     assert invoke(runner, "keygen", "--unit", "99999").exit_code == 1
 
 
-def test_rotation_seals_new_items_with_the_new_key_and_old_items_still_open_with_the_old_one(runner, units, tmp_path):
+def test_rotation_seals_new_items_with_the_new_key_and_old_items_still_open_with_the_old_one(
+    runner, units, tmp_path, terminal_user
+):
     old_file, new_file = tmp_path / "old.key", tmp_path / "new.key"
     assert invoke(runner, "keygen", "--unit", units[1].code, "--out", str(old_file)).exit_code == 0
     before = denounce(units[1])
@@ -93,9 +96,38 @@ def test_rotation_seals_new_items_with_the_new_key_and_old_items_still_open_with
         select(AuditEntry).where(AuditEntry.action == "feedback.note").order_by(AuditEntry.id)
     ).all()
     assert [(entry.data["reason"], entry.data["by"]) for entry in reasons] == [
-        ("Hồ sơ cũ", "cli"),
-        ("Hồ sơ mới", "cli"),
+        ("Hồ sơ cũ", f"cli:{terminal_user}"),
+        ("Hồ sơ mới", f"cli:{terminal_user}"),
     ]
+
+
+def test_unseal_as_the_issue_writes_it_records_a_default_reason_and_who_is_at_the_terminal(
+    runner, units, keys, terminal_user
+):
+    item = denounce(units[1])
+
+    result = invoke(runner, "unseal", item.tracking_code, "--key", str(keys["a"].path))
+
+    assert result.exit_code == 0, result.output
+    assert "Hà Thị Vexmor" in result.output and "đã ghi vào nhật ký kiểm tra" in result.output
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.note"))
+    assert entry.actor_id is None
+    assert entry.data["reason"] == "Mở bằng dòng lệnh, không ghi lý do"
+    assert entry.data["by"] == f"cli:{terminal_user}"
+    help_text = " ".join(invoke(runner, "unseal", "--help").output.split())
+    assert "--reason" in help_text and "Mở bằng dòng lệnh, không ghi lý do" in help_text
+
+
+def test_unseal_through_sudo_names_the_person_who_ran_sudo(runner, units, keys, monkeypatch):
+    item = denounce(units[1])
+    monkeypatch.setenv("LOGNAME", "congkhai")  # the service account sudo switched to
+    monkeypatch.setenv("SUDO_USER", "tran.thi.lan")
+
+    result = invoke(runner, "unseal", item.tracking_code, "--key", str(keys["a"].path), "--reason", "Xác minh")
+
+    assert result.exit_code == 0, result.output
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.note"))
+    assert (entry.data["by"], entry.data["reason"]) == ("cli:tran.thi.lan", "Xác minh")
 
 
 def test_unseal_explains_an_unknown_code_and_a_file_that_is_no_key(runner, units, tmp_path, keys):

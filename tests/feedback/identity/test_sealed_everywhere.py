@@ -159,7 +159,7 @@ def _exports(client):
 
 
 def test_a_denouncers_identity_is_stored_nowhere_in_clear_and_the_handler_reads_it(
-    app, client, runner, login, units, keys, official, inspector, tmp_path, caplog, capsys
+    app, client, runner, login, units, keys, official, inspector, tmp_path, caplog, capsys, terminal_user
 ):
     caplog.set_level(logging.DEBUG)
     upload, photo = noise_photo(17)  # `photo`: the bytes the site keeps once the upload is cleaned
@@ -199,7 +199,7 @@ def test_a_denouncers_identity_is_stored_nowhere_in_clear_and_the_handler_reads_
     views = [(entry.object_id, entry.actor_id, entry.data.get("by"), entry.data["reason"]) for entry in views]
     assert views == [
         (str(form_item.id), official.id, None, "Xác minh người tố cáo trước khi làm việc"),
-        (str(api_item.id), None, "cli", "Mời làm việc"),
+        (str(api_item.id), None, f"cli:{terminal_user}", "Mời làm việc"),
     ]
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "feedback.note")).data["photos"] == 1
 

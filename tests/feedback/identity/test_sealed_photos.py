@@ -144,7 +144,9 @@ def test_the_handler_sees_the_photos_opened_with_the_identity_in_one_audited_res
     assert _opened(again) == [] and "Wrenlow" not in again
 
 
-def test_the_command_writes_the_opened_photos_to_a_folder_only_when_asked(runner, denunciation, keys, photos, tmp_path):
+def test_the_command_writes_the_opened_photos_to_a_folder_only_when_asked(
+    runner, denunciation, keys, photos, tmp_path, terminal_user
+):
     code, key = denunciation.tracking_code, str(keys["a"].path)
     folder = tmp_path / "mo-anh"
 
@@ -167,8 +169,8 @@ def test_the_command_writes_the_opened_photos_to_a_folder_only_when_asked(runner
     )
     assert refused.exit_code == 1 and "Không ghi được ảnh" in refused.output
     assert _views(denunciation) == [
-        (None, "cli", "Chỉ xem danh tính", None),
-        (None, "cli", "Gửi ảnh cho tổ xác minh", 2),
+        (None, f"cli:{terminal_user}", "Chỉ xem danh tính", None),
+        (None, f"cli:{terminal_user}", "Gửi ảnh cho tổ xác minh", 2),
     ]
 
 
