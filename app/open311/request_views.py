@@ -3,7 +3,8 @@
 The POST goes through FeedbackForm, the web form's rules, with the same per-IP rate limit as the
 form and the JSON API; the item's channel is "open311". Errors as the spec says: [{code, description}];
 403 for a missing or wrong key, 404 for an unknown service_code or unit, 400 for a missing one or any
-other failure.
+other failure. A form's refusal names the Open311 parameter the client sent ("first_name/last_name",
+"attribute[address]"), not the form's field.
 """
 
 import math
@@ -33,6 +34,10 @@ MAX_DESCRIPTION = 4000
 MAX_IDS = 1000
 CONTACT_FIELDS = ("phone", "email")
 IDENTITY_FIELDS = ("first_name", "last_name", "address", "id_number")
+# FeedbackForm's fields → the Open311 parameters _form_data fills them from, as an error names them.
+PARAMETERS = {"kind": "service_code", "text": "description", "name": "first_name/last_name"}
+# The service definition's attributes that _form_data reads under either spelling (see _value).
+ATTRIBUTE_FIELDS = ("notice", "address", "id_number", "consent")
 
 
 def _fmt():
@@ -60,6 +65,21 @@ def _any_error(error):
 def _value(name):
     """A field sent as itself or as attribute[name] (the first wins); "" when absent."""
     return (request.form.get(name) or request.form.get(f"attribute[{name}]") or "").strip()
+
+
+def _parameter(field):
+    """The Open311 parameter a FeedbackForm field was filled from, named as the client sent it."""
+    if field == "unit":
+        return "attribute[unit]" if _unit_text()[0] else "address_string"
+    if field not in (*CONTACT_FIELDS, *ATTRIBUTE_FIELDS):
+        return PARAMETERS.get(field, field)
+    # As _value reads them: the bare name first, then attribute[name]; if neither was sent, as documented.
+    attribute = f"attribute[{field}]"
+    if request.form.get(field):
+        return field
+    if request.form.get(attribute) or field in ATTRIBUTE_FIELDS:
+        return attribute
+    return field
 
 
 def _coordinate(name, limit):
@@ -156,7 +176,7 @@ def create_request(fmt):
             return problem
     form = FeedbackForm(formdata=_form_data(kind, unit, description), meta={"csrf": False})
     if not form.validate():
-        messages = [f"{name}: {messages[0]}" for name, messages in form.errors.items() if messages]
+        messages = [f"{_parameter(name)}: {messages[0]}" for name, messages in form.errors.items() if messages]
         return errors(fmt, 400, *messages)
     if not key.may_submit_to(form.target_unit):
         return errors(fmt, 403, _("Khóa API này không được gửi ý kiến đến %(unit)s.", unit=form.target_unit.name))
