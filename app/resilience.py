@@ -4,17 +4,18 @@ A dropped connection (PostgreSQL restarting, a failover, a pooled connection cut
 SQLite lock that outlived its busy timeout raises an OperationalError. Before commit nothing was
 written, so the whole request — before_request hooks, the view, its one transaction — is run again
 after a short pause, within DB_RETRY_SECONDS. When the error hits the commit itself, whether it was
-written is unknown: the request is run again only if it is idempotent (a read, or a submission carrying
-an idempotency key, whose second run finds the first item instead of making another); otherwise the
-person gets the "please retry" page, as they do when the database stays down past the window. That page
-is drawn without the database (no signed-in user is loaded for it), and a request run again is not
-counted again by the rate limits.
+written is unknown: the request is run again only if it is idempotent (a read, or a submission to a view
+marked `@keyed_submission` carrying a key that view accepts, whose second run finds the first item instead
+of making another); otherwise the person gets the "please retry" page, as they do when the database stays
+down past the window. That page is drawn without the database (no signed-in user is loaded for it), and a
+request run again is not counted again by the rate limits.
 """
 
 import logging
+import re
 import time
 
-from flask import Flask, g, has_request_context, request, request_started
+from flask import Flask, current_app, g, has_request_context, request, request_started
 from flask_babel import gettext as _
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
@@ -29,6 +30,8 @@ MAX_ROW_ID = 2**31 - 1
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_FIELD = "idempotency_key"
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_\-:.]{8,128}")
+_KEY_SOURCE = "idempotency_key_source"  # on a view function: where it reads its key ("header" or "field")
 _COMMITTING = "resilience_committing"
 _RUN_AGAIN = "congkhai.run_again"  # in the WSGI environ: this request is being run again
 
@@ -66,10 +69,36 @@ def _unmark_commit(session, *args):
     session.info.pop(_COMMITTING, None)
 
 
+def idempotency_key_or_none(value):
+    """A well-formed idempotency key, or None (a mangled one only loses the double-click protection)."""
+    value = (value or "").strip()
+    return value if IDEMPOTENCY_KEY.fullmatch(value) else None
+
+
+def keyed_submission(source):
+    """Mark a view that makes one item per idempotency key, read from the `Idempotency-Key` header
+    (`source="header"`) or the form's `idempotency_key` field (`"field"`): a second run of it finds the first
+    item, so it may be run again after a commit whose outcome is unknown. Put it next to the route."""
+
+    def mark(view):
+        setattr(view, _KEY_SOURCE, source)
+        return view
+
+    return mark
+
+
 def _is_idempotent():
+    """A read, or a submission that a second run cannot make twice: its view reads a key (`keyed_submission`)
+    and the key it reads is one the view keeps. A key the view throws away (malformed) or never reads (a header
+    sent to the page, a field sent to the API) protects nothing."""
     if request.method in SAFE_METHODS:
         return True
-    return bool(request.headers.get(IDEMPOTENCY_HEADER) or request.form.get(IDEMPOTENCY_FIELD))
+    source = getattr(current_app.view_functions.get(request.endpoint), _KEY_SOURCE, None)
+    if source == "header":
+        return idempotency_key_or_none(request.headers.get(IDEMPOTENCY_HEADER)) is not None
+    if source == "field":
+        return idempotency_key_or_none(request.form.get(IDEMPOTENCY_FIELD)) is not None
+    return False
 
 
 class RowIdConverter(IntegerConverter):

@@ -2,8 +2,9 @@
 
 The same rules as the page: the JSON body is checked by `FeedbackForm` (without CSRF: the API uses
 no cookies), and the same rate limits apply per IP. Photos are sent through the page only. A client
-that may retry (a dropped connection, a timeout) sends an `Idempotency-Key` header: the same key returns
-the first item (200, `Idempotent-Replayed: true`) instead of making a second.
+that may retry (a dropped connection, a timeout) sends an `Idempotency-Key` header: the same key with the
+same body returns the first item (200, `Idempotent-Replayed: true`) instead of making a second; the same key
+with another body is refused (422), never answered with someone else's item.
 """
 
 from flask import jsonify, request
@@ -33,11 +34,11 @@ from app.errors import error_response
 from app.extensions import csrf
 from app.feedback import intake
 from app.feedback.forms import MAX_TEXT_LENGTH, FeedbackForm
-from app.feedback.idempotency import IDEMPOTENCY_KEY, idempotency_key_or_none
+from app.feedback.idempotency import IDEMPOTENCY_KEY, KeyReused, idempotency_key_or_none, json_fingerprint
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.states import STATUSES
 from app.feedback.views import submission_limit, submit_once, tracking_limit
-from app.resilience import IDEMPOTENCY_HEADER
+from app.resilience import IDEMPOTENCY_HEADER, keyed_submission
 from app.strict_input import BadInput, read_json
 from app.urls import public_url
 
@@ -186,7 +187,8 @@ def _invalid(errors):
     tag="feedback",
     description=_l(
         "Cùng quy tắc với biểu mẫu trên trang web (kênh api). Trả lời gồm mã theo dõi để người gửi giữ. "
-        "Gửi kèm tiêu đề Idempotency-Key để gửi lại an toàn: cùng khóa thì nhận lại hồ sơ đầu tiên (200)."
+        "Gửi kèm tiêu đề Idempotency-Key để gửi lại an toàn: cùng khóa và cùng nội dung thì nhận lại hồ sơ đầu "
+        "tiên (200); cùng khóa mà khác nội dung thì bị từ chối (422)."
     ),
     parameters=[
         header(
@@ -209,7 +211,7 @@ def _invalid(errors):
     responses={
         201: json_response(_l("Đã nhận; Location là trang theo dõi."), RECEIPT_SCHEMA, TRACK_HEADERS),
         200: json_response(
-            _l("Cùng Idempotency-Key với một lần gửi trước: hồ sơ của lần đó, không tạo thêm."),
+            _l("Cùng Idempotency-Key và cùng nội dung với một lần gửi trước: hồ sơ của lần đó, không tạo thêm."),
             RECEIPT_SCHEMA,
             {**TRACK_HEADERS, "Idempotent-Replayed": (string(enum=["true"]), _l("Trả lời của lần gửi trước."), True)},
         ),
@@ -217,6 +219,7 @@ def _invalid(errors):
     errors=(400, 413, 422, 429, 503),
 )
 @blueprint.post("/feedback")
+@keyed_submission("header")
 @csrf.exempt
 @submission_limit
 def create_feedback():
@@ -240,7 +243,17 @@ def create_feedback():
         return error_response(
             400, _("Tiêu đề Idempotency-Key phải dài 8–128 ký tự, chỉ gồm chữ, số và các dấu - _ : .")
         )
-    item, is_repeat = submit_once({**form.submission(), "channel": "api", "idempotency_key": key})
+    submission = {"channel": "api", "idempotency_key": key, "idempotency_fingerprint": json_fingerprint(key, payload)}
+    try:
+        item, is_repeat = submit_once({**form.submission(), **submission})
+    except KeyReused:
+        return error_response(
+            422,
+            _(
+                "Idempotency-Key này đã được dùng cho một lần gửi khác, với nội dung khác; hồ sơ chưa được tạo. "
+                "Hãy dùng một khóa mới cho lần gửi này."
+            ),
+        )
     track_url = public_url("feedback.track", code=item.tracking_code)
     response = jsonify(
         tracking_code=item.tracking_code,

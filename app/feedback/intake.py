@@ -19,6 +19,7 @@ from app.extensions import db
 from app.feedback import notifications, sealed_photos
 from app.feedback.calendar import initial_due_dates
 from app.feedback.events import apply_action
+from app.feedback.idempotency import KeyReused
 from app.feedback.identities import columns_on_arrival, photo_key
 from app.feedback.kinds import kind_label
 from app.feedback.models import Feedback, FeedbackEvent, FeedbackPhoto
@@ -61,6 +62,7 @@ def submit_feedback(
     notify_address=None,
     recorded_by=None,
     idempotency_key=None,
+    idempotency_fingerprint=None,
 ):
     """Create a queue item with its tracking code, due dates, "received" event and audit entry.
 
@@ -69,7 +71,8 @@ def submit_feedback(
     phone, walk_in, mail, open311). `notify_channel` ("email", "sms", "zalo") and `notify_address` are
     where the citizen asked to be told of progress (stored encrypted, apart from the identity); the
     receipt is queued in the same transaction. `recorded_by` is the official who typed it in.
-    `idempotency_key` (the client's key) is kept hashed: `find_repeat` finds the item again by it.
+    `idempotency_key` (the client's key) is kept hashed, with `idempotency_fingerprint` (what it came with,
+    app.feedback.idempotency): `find_repeat` finds the item again by them.
     A denunciation's identity (name, address, phone, e-mail, CCCD `id_number`) is sealed here, on arrival,
     to the receiving unit's key, and never stored in clear (app.feedback.identities).
     """
@@ -85,6 +88,7 @@ def submit_feedback(
         has_consented=has_consented,
         channel=channel,
         idempotency_key=key_digest(idempotency_key),
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else None,
         status="received",
         received_at=received_at,
         acknowledge_due=acknowledge_due,
@@ -124,12 +128,19 @@ def key_digest(idempotency_key):
     return hashlib.sha256(f"feedback:{idempotency_key}".encode()).hexdigest()
 
 
-def find_repeat(idempotency_key):
-    """The item an earlier submission with this idempotency key created, or None."""
+def find_repeat(idempotency_key, fingerprint=None):
+    """The item an earlier submission with this idempotency key created, or None.
+
+    Raise KeyReused when that submission was another one (its fingerprint differs): a key someone else used
+    must not hand over their item. An item kept before fingerprints (None) is a repeat, as it always was.
+    """
     digest = key_digest(idempotency_key)
     if digest is None:
         return None
-    return db.session.scalar(select(Feedback).where(Feedback.idempotency_key == digest))
+    item = db.session.scalar(select(Feedback).where(Feedback.idempotency_key == digest))
+    if item is not None and item.idempotency_fingerprint is not None and item.idempotency_fingerprint != fingerprint:
+        raise KeyReused()
+    return item
 
 
 def attach_photos(item, photos):

@@ -55,6 +55,9 @@ class Feedback(db.Model):
     notify_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # unsubscribed, or erased
     # SHA-256 of the submission's idempotency key: a retried or double-clicked submission finds this item.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 (keyed by the idempotency key) of what the submission held: the same key with other content
+    # is refused, not answered with this item (app.feedback.idempotency). None for the items kept before it.
+    idempotency_fingerprint: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(30), default="received")
     circumstance: Mapped[str | None] = mapped_column(String(30))  # complex, remote, complex_remote
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

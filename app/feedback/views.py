@@ -24,7 +24,7 @@ from app.feedback.forms import (
     number_text,
     size_text,
 )
-from app.feedback.idempotency import new_idempotency_key
+from app.feedback.idempotency import KeyReused, form_fingerprint, new_idempotency_key
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, discard_photo, max_photo_bytes
 from app.feedback.states import IllegalTransition
@@ -32,6 +32,7 @@ from app.feedback.tracking import normalise_code
 from app.glossary import UNIT_KINDS
 from app.notices.models import Notice
 from app.notices.public_queries import unit_directory
+from app.resilience import keyed_submission
 from app.urls import public_url
 
 DEFAULT_SUBMISSION_LIMIT = "10 per hour;30 per day"
@@ -141,10 +142,12 @@ def _unit_groups():
 def submit_once(submission):
     """Submit and commit, or find the item the same idempotency key made; return (item, is_repeat).
 
-    Two requests with one key at once: the second's insert breaks the unique key, and it finds the first.
+    Raise KeyReused, having stored nothing, when the key came with another submission (its
+    `idempotency_fingerprint` differs). Two requests with one key at once: the second's insert breaks the
+    unique key, and it finds the first (or is refused, if it was another submission).
     """
-    key = submission.get("idempotency_key")
-    repeat = intake.find_repeat(key)
+    key, fingerprint = submission.get("idempotency_key"), submission.get("idempotency_fingerprint")
+    repeat = intake.find_repeat(key, fingerprint)
     if repeat is not None:
         return repeat, True
     try:
@@ -152,7 +155,7 @@ def submit_once(submission):
         db.session.commit()  # what the citizen wrote is safe before any file is written
     except IntegrityError:
         db.session.rollback()
-        repeat = intake.find_repeat(key)
+        repeat = intake.find_repeat(key, fingerprint)
         if repeat is None:
             raise
         return repeat, True
@@ -183,7 +186,30 @@ def _store_photos(item, photos):
     return failed
 
 
+def _submit_form(form):
+    """Submit the validated form once (see `submit_once`), its fingerprint taken from what the browser sent."""
+    key = form.idempotency_key.data
+    return submit_once(
+        {**form.submission(), "idempotency_fingerprint": form_fingerprint(key, request.form, request.files)}
+    )
+
+
+def _refuse_reused_key(form):
+    """The form's key came with another submission (sent, then changed and sent again): keep nothing, and give
+    the page a new key so that sending it again is a new submission."""
+    flash(
+        _(
+            "Khóa chống gửi trùng của biểu mẫu này đã được dùng cho một lần gửi khác, với nội dung khác, nên ý kiến "
+            "này chưa được gửi. Trang đã có khóa mới: hãy kiểm tra lại nội dung (chọn lại ảnh nếu có) rồi bấm "
+            "“Gửi ý kiến” để gửi với khóa mới."
+        ),
+        "error",
+    )
+    form.idempotency_key.data = new_idempotency_key()
+
+
 @blueprint.route("/feedback/new", methods=["GET", "POST"])
+@keyed_submission("field")
 @submission_limit
 def new_feedback():
     """The citizen's form: a question, petition, information request, complaint or denunciation."""
@@ -195,7 +221,11 @@ def new_feedback():
         # A robot filled the hidden field: thank it and keep nothing.
         return render_template("feedback/thanks.html")
     if form.validate_on_submit():
-        item, is_repeat = submit_once(form.submission())
+        try:
+            item, is_repeat = _submit_form(form)
+        except KeyReused:
+            _refuse_reused_key(form)
+            return _form_page(form, form.linked_notice, is_bad_notice=False, status=422)
         if is_repeat:  # a double click, or the browser sending the form again: the first item stands
             return redirect(url_for("feedback.submitted", code=item.tracking_code), code=303)
         failed = _store_photos(item, form.clean_photos)
@@ -211,18 +241,23 @@ def new_feedback():
         return redirect(url_for("feedback.submitted", code=item.tracking_code), code=303)
     if request.method == "POST":
         notice = form.linked_notice
+    return _form_page(form, notice, is_bad_notice=is_bad_notice and request.method == "GET")
+
+
+def _form_page(form, notice, is_bad_notice, status=200):
+    """The submission form, as shown (GET) or sent back with what to fix."""
     return render_template(
         "feedback/new.html",
         form=form,
         notice=notice,
-        is_bad_notice=is_bad_notice and request.method == "GET",
+        is_bad_notice=is_bad_notice,
         unit_groups=_unit_groups() if notice is None else [],
         kinds=list(FEEDBACK_KINDS.values()),
         max_photos=MAX_PHOTOS,
         photo_limit=size_text(max_photo_bytes()),
         max_text=number_text(MAX_TEXT_LENGTH),
         max_text_length=MAX_TEXT_LENGTH,
-    )
+    ), status
 
 
 def _deadline_check_url(view=None):

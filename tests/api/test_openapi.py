@@ -178,18 +178,11 @@ def consultation(units, official):
 
 def test_successful_answers_on_real_data_match_the_document(app, client, auth, conforms, units, consultation):
     notice = consultation.notice
-    created = client.post(
-        "/api/v1/feedback",
-        json={"kind": "question", "notice": notice.id, "text": "Hỏi về thông báo", "notify_by": "none"},
-        headers={"Idempotency-Key": "contract-test-0001"},
-    )
+    question = {"kind": "question", "notice": notice.id, "text": "Hỏi về thông báo", "notify_by": "none"}
+    created = client.post("/api/v1/feedback", json=question, headers={"Idempotency-Key": "contract-test-0001"})
     receipt = conforms("post", "/feedback", created, 201)
     assert created.headers["Location"] == receipt["track_url"]
-    replayed = client.post(
-        "/api/v1/feedback",
-        json={"kind": "question", "notice": notice.id, "text": "Hỏi về thông báo"},
-        headers={"Idempotency-Key": "contract-test-0001"},
-    )
+    replayed = client.post("/api/v1/feedback", json=question, headers={"Idempotency-Key": "contract-test-0001"})
     conforms("post", "/feedback", replayed, 200)
     assert replayed.headers["Idempotent-Replayed"] == "true"
     conforms("get", "/feedback/{code}", client.get(f"/api/v1/feedback/{receipt['tracking_code']}"), 200)
@@ -222,6 +215,12 @@ def test_error_answers_match_the_document(client, conforms, units, consultation)
     conforms("get", "/notices", client.get("/api/v1/notices?category=nope"), 400)
     conforms("get", "/units", client.get("/api/v1/units?parent=99999"), 404)
     conforms("post", "/feedback", client.post("/api/v1/feedback", json={"kind": "question"}), 422)
+    key = {"Idempotency-Key": "contract-test-0002"}
+    client.post("/api/v1/feedback", json={"kind": "question", "unit": units[1].code, "text": "Một"}, headers=key)
+    reused = client.post(
+        "/api/v1/feedback", json={"kind": "question", "unit": units[1].code, "text": "Hai"}, headers=key
+    )
+    conforms("post", "/feedback", reused, 422)  # the key came with another submission
     conforms("post", "/feedback", client.post("/api/v1/feedback", data="{", content_type="application/json"), 400)
     verification = f"/api/v1/consultations/{consultation.id}/verification"
     conforms(
