@@ -62,7 +62,8 @@ def _submission_schema():
         "ngay khi nhận, bằng khóa công khai của đơn vị nhận."
     )
     properties["notify_by"]["description"] = _l(
-        "Cách báo tiến triển: email, sms, zalo hoặc none; mặc định email nếu có email, nếu không thì SMS."
+        "Cách báo tiến triển: email, sms, zalo hoặc none; mặc định email nếu có email, nếu không thì SMS; "
+        "đơn tố cáo (denunciation) mặc định none: chỉ báo khi người tố cáo chọn."
     )
     return obj(
         properties,

@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from app.accounts.models import AdministrativeUnit
 from app.extensions import db
 from app.feedback.idempotency import idempotency_key_or_none
+from app.feedback.identities import SEALED_KINDS
 from app.feedback.identity_fields import check_identity, id_number_problem, normalise_id_number
 from app.feedback.kinds import FEEDBACK_KINDS
 from app.feedback.photos import MAX_PHOTOS, RejectedPhoto, clean_photo, max_photo_bytes
@@ -104,7 +105,8 @@ def _unit_refusal(unit):
     )
 
 
-# How the citizen is told of progress; none chosen = e-mail if given, else SMS if a phone is given.
+# How the citizen is told of progress; none chosen = e-mail if given, else SMS if a phone is given (a denouncer:
+# not told unless they choose).
 NOTIFY_CHOICES = {
     "email": _l("Email"),
     "sms": _l("Tin nhắn SMS"),
@@ -297,13 +299,19 @@ class FeedbackForm(TextForm):
             raise ValidationError(_("Bạn chọn nhận thông báo qua SMS hoặc Zalo: vui lòng nhập số điện thoại ở trên."))
 
     def notification_target(self):
-        """(channel, address) the citizen is told on, or (None, None)."""
-        choice = self.notify_by.data or ("email" if self.email.data else "sms" if self._phone_e164 else "none")
+        """(channel, address) the citizen is told on, or (None, None). Without a choice: e-mail if given, else
+        SMS; a denouncer only if they ask (their contact is sealed with the identity)."""
+        choice = self.notify_by.data or self._default_notify_choice()
         if choice == "email" and self.email.data:
             return "email", self.email.data
         if choice in ("sms", "zalo") and self._phone_e164:
             return choice, self._phone_e164
         return None, None
+
+    def _default_notify_choice(self):
+        if self.kind.data in SEALED_KINDS:
+            return "none"
+        return "email" if self.email.data else "sms" if self._phone_e164 else "none"
 
     def is_honeypot_filled(self):
         return bool((self.website.data or "").strip())

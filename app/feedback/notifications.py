@@ -104,7 +104,8 @@ def _language():
 
 
 def _citizen_payload(item, feedback_event, template):
-    due = next_due(item) if template != "feedback.extended" else item.resolve_due
+    # An extension moves the deadline to answer, or (a denunciation not yet accepted) the one to accept it.
+    due = (item.resolve_due or next_due(item)) if template == "feedback.extended" else next_due(item)
     payload = {
         "item_id": item.id,
         "code": item.tracking_code,
@@ -118,9 +119,13 @@ def _citizen_payload(item, feedback_event, template):
     elif feedback_event.action == "forward_external":
         payload["forwarded_to"] = (feedback_event.data or {}).get("agency")
     private = {}
+    # A denunciation's messages quote nothing of it; an extension's reason is the official's, and the
+    # citizen is owed it (its new due date and why).
+    if feedback_event.body and (
+        feedback_event.action == "extend" or (item.kind != "denunciation" and feedback_event.action in REASON_ACTIONS)
+    ):
+        private["reason"] = feedback_event.body
     if item.kind != "denunciation":
-        if feedback_event.action in REASON_ACTIONS and feedback_event.body:
-            private["reason"] = feedback_event.body
         if feedback_event.action == "reply":
             private["answer"] = html_to_text(item.answer_html)
     return payload, private
@@ -129,20 +134,24 @@ def _citizen_payload(item, feedback_event, template):
 def _notify_citizen(feedback_event):
     item = feedback_event.feedback
     template = CITIZEN_TEMPLATES.get(feedback_event.action)
-    if template is None or not item.notify_address or item.notify_stopped_at is not None:
+    if template is None or not item.notify_address:
         return
-    payload, private = _citizen_payload(item, feedback_event, template)
-    notify(
-        channel=item.notify_channel,
-        fallback_channel="sms" if item.notify_channel == "zalo" else None,
-        sealed_recipient=item.notify_address,
-        template=template,
-        payload=payload,
-        private=private,
-        language=item.notify_language or "vi",
-        subject=subject_of(item),
-        unit_id=item.unit_id,
-    )
+    queued = None
+    if item.notify_stopped_at is None:
+        payload, private = _citizen_payload(item, feedback_event, template)
+        queued = notify(
+            channel=item.notify_channel,
+            fallback_channel="sms" if item.notify_channel == "zalo" else None,
+            sealed_recipient=item.notify_address,
+            template=template,
+            payload=payload,
+            private=private,
+            language=item.notify_language or "vi",
+            subject=subject_of(item),
+            unit_id=item.unit_id,
+        )
+    if queued is None and template == "feedback.closed":  # no closing message will go out (unsubscribed, off)
+        _forget_denouncer_address(item)
 
 
 def _notify_notice_followers(feedback_event):
@@ -237,20 +246,29 @@ def _staff_still_wanted(notification, payload):
 
 
 def _after_closing(notification, payload):
-    """A denouncer's address is erased once the closing message went out: they follow by code only."""
+    """A denouncer's address is erased once the closing message went out, or will never go out (suppressed,
+    failed for good): they follow by code only."""
     item = db.session.get(Feedback, payload["item_id"])
-    if item is None or item.kind != "denunciation":
+    if item is not None:
+        _forget_denouncer_address(item)
+
+
+def _forget_denouncer_address(item):
+    """Erase a denouncer's notification address: from the item and from every message about it."""
+    if item.kind != "denunciation":
         return
     item.notify_address = None
-    item.notify_stopped_at = utcnow()
+    item.notify_stopped_at = item.notify_stopped_at or utcnow()
     erase_recipient(db.session.scalars(select(Notification).where(Notification.subject == subject_of(item))))
 
 
 def stop_notifications(item):
-    """The citizen's one-click unsubscribe: no further message about this item."""
+    """The citizen's one-click unsubscribe: no further message about this item (a denouncer's address,
+    needed for nothing more, is erased at once)."""
     if item.notify_stopped_at is None:
         item.notify_stopped_at = utcnow()
-        db.session.flush()
+    _forget_denouncer_address(item)
+    db.session.flush()
 
 
 def sent_to_citizen(item):
@@ -285,6 +303,7 @@ def register_notification_templates():
             texts.render_citizen,
             is_wanted=_citizen_still_wanted,
             on_sent=_after_closing if template == "feedback.closed" else None,
+            on_given_up=_after_closing if template == "feedback.closed" else None,
             preload=_preload_items,
         )
     for template in ("staff.new_item", "staff.forwarded_in", "staff.information_received"):

@@ -26,7 +26,13 @@ OLDEST_RECORDABLE = timedelta(days=365)
 _TIME = re.compile(r"^(\d{1,2})\s*[:hH.]\s*(\d{2})?$")
 # How the citizen is told: FeedbackForm.notify_by's values, worded for the official; "" picks by the contact given.
 NOTIFY_LABELS = [
-    ("", _l("Tự động: email nếu có email, nếu không thì SMS đến số di động")),
+    (
+        "",
+        _l(
+            "Tự động: email nếu có email, nếu không thì SMS đến số di động; "
+            "đơn tố cáo: không gửi nếu người tố cáo không yêu cầu"
+        ),
+    ),
     ("sms", _l("Tin nhắn SMS đến số điện thoại trên")),
     ("email", _l("Email đến địa chỉ trên")),
     ("zalo", _l("Zalo theo số điện thoại trên (không được thì gửi SMS)")),

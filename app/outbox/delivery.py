@@ -116,7 +116,7 @@ class _Outcome:
     status: str  # sent, failed, suppressed
     channel: str | None = None  # the channel that delivered it
     error: Exception | None = None
-    entry: object = None  # its template entry, for on_sent
+    entry: object = None  # its template entry, for on_sent and on_given_up
     payload: dict | None = None
 
 
@@ -136,14 +136,14 @@ def _prepare(rows):
         for row, entry, payload in readable:
             try:
                 if row.recipient is None or (entry.is_wanted is not None and not entry.is_wanted(row, payload)):
-                    decided[row.id] = _Outcome("suppressed")
+                    decided[row.id] = _Outcome("suppressed", entry=entry, payload=payload)
                     continue
                 with force_locale(row.language or "vi"):
                     message = entry.render(payload, row.language or "vi")
                 to_send[row.id] = (_values(row), message, entry, payload)
             except Exception as error:  # a rendering problem is the row's, never the caller's
                 log.exception("Notification %s could not be rendered", row.id)
-                decided[row.id] = _Outcome("failed", error=error)
+                decided[row.id] = _Outcome("failed", error=error, entry=entry, payload=payload)
     del preloaded
     return to_send, decided
 
@@ -173,6 +173,7 @@ def _record(outcomes):
     rows = db.session.scalars(
         select(Notification).where(Notification.id.in_(outcomes)).execution_options(populate_existing=True)
     )
+    hooks = []
     for row in rows:
         outcome = outcomes[row.id]
         if outcome.status == "failed":
@@ -183,15 +184,27 @@ def _record(outcomes):
             row.sent_channel = outcome.channel
             row.status, row.sent_at, row.last_error = "sent", now, ""
             row.next_attempt_at, row.claimed_until, row.updated_at = None, None, now
+        hooks.append((row.id, outcome, _hook(outcome, given_up=row.status != "sent" and row.next_attempt_at is None)))
     db.session.commit()
-    for notification_id, outcome in outcomes.items():
-        if outcome.status == "sent" and outcome.entry is not None and outcome.entry.on_sent is not None:
-            try:
-                outcome.entry.on_sent(db.session.get(Notification, notification_id), outcome.payload)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                log.exception("After sending notification %s", notification_id)
+    for notification_id, outcome, hook in hooks:
+        if hook is None:
+            continue
+        try:
+            hook(db.session.get(Notification, notification_id), outcome.payload)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("After settling notification %s", notification_id)
+
+
+def _hook(outcome, given_up):
+    """The template's hook for what became of the row: on_sent, on_given_up (never to be sent), or None."""
+    entry = outcome.entry
+    if entry is None or outcome.payload is None:
+        return None
+    if outcome.status == "sent":
+        return entry.on_sent
+    return entry.on_given_up if given_up else None
 
 
 def deliver_batch(notification_ids, now=None):
@@ -224,7 +237,7 @@ def deliver_batch(notification_ids, now=None):
             except Exception as error:  # a delivery problem is the row's, never the caller's
                 if not isinstance(error, DeliveryError | OSError):
                     log.exception("Notification %s could not be sent", notification_id)
-                outcomes[notification_id] = _Outcome("failed", error=error)
+                outcomes[notification_id] = _Outcome("failed", error=error, entry=entry, payload=payload)
             statuses[notification_id] = outcomes[notification_id].status
             if time.monotonic() - recorded_at >= RECORD_SECONDS:
                 _record(outcomes)

@@ -13,6 +13,7 @@ from app.outbox.delivery import deliver_due
 from app.outbox.models import Notification
 from tests.feedback.intake.conftest import EMAIL, PHONE_E164, form_data, identity, newest_item
 from tests.feedback.notify.conftest import OFFICIAL_EMAIL, plain
+from tests.outbox_servers import free_port
 
 QUESTION = "Xin hỏi bao giờ xã sửa đường liên thôn Đồng Đình?"
 
@@ -95,8 +96,19 @@ def test_a_message_written_before_unsubscribing_is_suppressed(client, units, off
     assert list(statuses) == ["suppressed"]
 
 
-def test_a_denunciation_is_never_quoted_and_its_address_is_erased_after_closing(client, units, official, mail):
+def test_a_denouncer_is_told_of_progress_only_if_they_ask(client, units, official, mail):
+    """Their contact is sealed with the identity: nothing is copied out to notify them unless they choose."""
     item = _submit(client, units, kind="denunciation")
+    assert item.notify_address is None and item.notify_channel is None
+    mail.wait_for(1)  # the officials' new-item message
+    actions.acknowledge(item, official)
+    db.session.commit()
+    deliver_due()
+    assert mail.to(EMAIL) == []
+
+
+def test_a_denunciation_is_never_quoted_and_its_address_is_erased_after_closing(client, units, official, mail):
+    item = _submit(client, units, kind="denunciation", notify_by="email")
     mail.wait_for(2)
     actions.acknowledge(item, official)
     actions.reply(item, official, "<p>Kết luận: ông Trần Văn B đã vi phạm quy định.</p>")
@@ -237,3 +249,46 @@ def test_a_batch_reads_its_items_and_officials_once_not_once_per_message(client,
     reads = [s for s in statements if s.startswith("SELECT")]
     assert sum(" FROM feedback " in s for s in reads) == 1, reads
     assert sum(" FROM users " in s for s in reads) == 1, reads
+
+
+def test_a_denouncer_who_stops_the_messages_has_their_address_erased_at_once(client, units, official, mail):
+    item = _submit(client, units, kind="denunciation", notify_by="email")
+    mail.wait_for(2)
+    assert client.post(f"/track/{item.tracking_code}/unsubscribe").status_code in (200, 302, 303)
+    db.session.refresh(item)
+    assert item.notify_address is None and item.notify_stopped_at is not None
+    leftover = db.session.scalars(select(Notification.recipient).where(Notification.subject == f"feedback:{item.id}"))
+    assert all(value is None for value in leftover)
+
+
+def test_a_denouncers_address_is_erased_when_the_closing_message_fails_for_good(client, app, units, official, mail):
+    item = _submit(client, units, kind="denunciation", notify_by="email")
+    mail.wait_for(2)
+    app.config["DELIVERY_RETRY_MINUTES"] = ()  # one try only: a failure is final
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there: the closing mail fails
+    actions.acknowledge(item, official)
+    actions.reply(item, official, "<p>Đã xác minh và xử lý theo quy định.</p>")
+    actions.close(item, official)
+    db.session.commit()
+    deliver_due()
+    db.session.refresh(item)
+    closing = db.session.scalar(select(Notification).where(Notification.template == "feedback.closed"))
+    # Tried once and refused; then, with the address erased, never to be tried again.
+    assert closing.attempts == 1 and "refused" in closing.last_error
+    assert (closing.status, closing.next_attempt_at, closing.recipient) == ("suppressed", None, None)
+    assert item.notify_address is None
+
+
+def test_a_denouncer_told_of_an_extension_reads_the_new_due_date_and_why(client, units, official, mail):
+    """Extended before it is accepted: the new date is the one to accept it by (no answer date exists yet)."""
+    item = _submit(client, units, kind="denunciation", notify_by="email")
+    mail.wait_for(2)
+    before = item.acknowledge_due
+    actions.extend(item, official, "Cần thêm thời gian xác minh thẩm quyền.")
+    db.session.commit()
+    deliver_due()
+    assert item.acknowledge_due > before and item.resolve_due is None
+    extended = mail.to(EMAIL)[-1]
+    body = plain(extended)
+    assert f"Hạn mới: {item.acknowledge_due:%d/%m/%Y}." in body
+    assert "Cần thêm thời gian xác minh thẩm quyền." in body and QUESTION not in body
