@@ -19,19 +19,18 @@ from wtforms.widgets import TextInput
 from app.clock import LOCAL_TZ, to_local, utcnow
 from app.dates import DayField
 from app.feedback.forms import FeedbackForm
+from app.feedback.identities import SEALED_KINDS
 from app.feedback.kinds import CHANNELS, RECORDED_CHANNELS
 
 # How far back a contact may be recorded: a typo in the year must not put an item decades back.
 OLDEST_RECORDABLE = timedelta(days=365)
 _TIME = re.compile(r"^(\d{1,2})\s*[:hH.]\s*(\d{2})?$")
-# How the citizen is told: FeedbackForm.notify_by's values, worded for the official; "" picks by the contact given.
+# How the citizen is told: FeedbackForm.notify_by's values, worded for the official; "" picks by the contact given
+# (SMS to a mobile first: the issue's "the tracking code is sent by SMS when a phone was given").
 NOTIFY_LABELS = [
     (
         "",
-        _l(
-            "Tự động: email nếu có email, nếu không thì SMS đến số di động; "
-            "đơn tố cáo: không gửi nếu người tố cáo không yêu cầu"
-        ),
+        _l("Tự động: SMS nếu có số di động, nếu không thì email; đơn tố cáo: không gửi nếu người tố cáo không yêu cầu"),
     ),
     ("sms", _l("Tin nhắn SMS đến số điện thoại trên")),
     ("email", _l("Email đến địa chỉ trên")),
@@ -148,6 +147,15 @@ class RecordFeedbackForm(FeedbackForm):
             raise ValidationError(
                 _("Số điện thoại đã nhập là số cố định, không nhận được SMS hay Zalo; hãy chọn cách khác.")
             )
+
+    def _default_notify_choice(self):
+        """Automatic: the tracking code goes by SMS when a mobile number was given (read out on the phone or
+        at the desk, a code is easily lost), else by e-mail; a denouncer's only if they ask."""
+        if self.kind.data in SEALED_KINDS:
+            return "none"
+        if self._phone_e164 and is_mobile_number(self._phone_e164):
+            return "sms"
+        return "email" if self.email.data else "none"
 
     def notification_target(self):
         """The citizen form's choice, except that nothing is texted to a fixed line when "automatic" chose SMS."""

@@ -121,6 +121,12 @@ def test_automatic_texts_a_mobile_and_never_a_landline(client, units, official, 
     client.post("/manage/queue/new", data=call(units, phone="024 3825 3536", consent="y", notify_by=""))
     item = newest_item()
     assert item.submitter_phone == "+842438253536" and item.notify_channel is None
+    # A mobile and an e-mail: the code goes by SMS; a landline and an e-mail: by e-mail.
+    both = {"email": "hoa.tran@example.vn", "consent": "y", "notify_by": ""}
+    client.post("/manage/queue/new", data=call(units, phone="0912 345 678", **both))
+    assert newest_item().notify_channel == "sms"
+    client.post("/manage/queue/new", data=call(units, phone="024 3825 3536", **both))
+    assert newest_item().notify_channel == "email"
 
 
 def test_without_contact_nothing_is_sent_and_the_page_says_so(client, units, official, login):
