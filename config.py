@@ -47,6 +47,8 @@ def _public_base_url():
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # `flask seed-demo` (accounts with a published password, private keys on disk): never in production.
+    ALLOWS_DEMO = True
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A request whose database connection drops is run again for up to this many seconds (app/resilience.py).
@@ -173,6 +175,7 @@ class ProductionConfig(Config):
     REQUIRE_TWO_FACTOR = _env_bool("REQUIRE_TWO_FACTOR", True)  # on unless REQUIRE_TWO_FACTOR=false
     # Serving refuses to start unless every province has a key sealing denouncers' identities.
     REQUIRE_SEALING_KEY = True
+    ALLOWS_DEMO = False
 
     @classmethod
     def check(cls):

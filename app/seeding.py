@@ -6,6 +6,7 @@ It seeds every domain, so it sits at the top beside the app factory.
 import time
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from app.accounts.models import AdministrativeUnit
@@ -35,7 +36,14 @@ from app.search.services import rebuild
 @click.option("--seed", type=int, default=demo.DEFAULT_SEED, show_default=True, help="Same seed, same demo.")
 @with_appcontext
 def seed_demo_command(notice_count, feedback_count, seed):
-    """Load Bắc Ninh's units, demo accounts, N demo notices and a demo queue (idempotent; tops up to N)."""
+    """Load Bắc Ninh's units, demo accounts, N demo notices and a demo queue (idempotent; tops up to N).
+
+    Refused in production: the demo accounts' password is in the README and the demo keys sit on disk."""
+    if not current_app.config.get("ALLOWS_DEMO", True):
+        raise click.ClickException(
+            "seed-demo is refused in production (FLASK_CONFIG=production): it creates accounts whose password "
+            "is published in the README and keeps private keys on the server's disk."
+        )
 
     def progress(done, total):
         if total >= 10_000:

@@ -248,3 +248,16 @@ def test_seed_demo_keeps_existing_accounts(runner):
     db.session.commit()
     seed(runner, 0)
     assert authenticate("quantri", "mat-khau-moi-rieng") is not None
+
+
+def test_seed_demo_is_refused_in_production(app, runner):
+    app.config["ALLOWS_DEMO"] = False  # as ProductionConfig sets it
+    result = runner.invoke(args=["seed-demo", "--notices", "1", "--feedback", "0"])
+    assert result.exit_code != 0 and "refused in production" in result.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_production_config_forbids_the_demo():
+    from config import ProductionConfig
+
+    assert ProductionConfig.ALLOWS_DEMO is False
