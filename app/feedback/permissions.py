@@ -51,8 +51,8 @@ def can_view_identity(user, item):
     is_handler = item.assigned_to_id is not None and item.assigned_to_id == user.id
     if item.kind == "denunciation":
         return is_handler
-    if item.kind == "complaint":
-        return is_handler or user.role == "leader"
+    if item.kind == "complaint":  # the leader of the item's own unit, not of a unit above it
+        return is_handler or (user.role == "leader" and user.unit_id == item.unit_id)
     return True
 
 

@@ -8,7 +8,7 @@ from app.feedback import actions, identities
 from app.feedback.intake import submit_feedback
 from app.feedback.models import Feedback, FeedbackEvent
 from app.ledger.models import AuditEntry
-from tests.factories import make_unit
+from tests.factories import make_unit, make_user
 from tests.feedback.identity.conftest import unseal
 
 CITIZEN = {
@@ -90,9 +90,10 @@ def complaint(units, official):
 
 
 def test_a_complaints_identity_is_shown_on_request_to_the_handler_and_the_leader_only(
-    client, login, complaint, official, colleague, leader, inspector
+    client, login, units, complaint, official, colleague, leader, inspector
 ):
-    for user in (colleague, inspector):
+    province_leader = make_user("leader", units[0], username="lanhdao.tinh")  # a leader, but not of the unit
+    for user in (colleague, inspector, province_leader):
         login(user)
         page = client.get(f"/manage/queue/{complaint.id}").get_data(as_text=True)
         assert "Ornwell" not in page and "Xem danh tính người khiếu nại" not in page
