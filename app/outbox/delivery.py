@@ -109,6 +109,16 @@ def _fail(row, error, now):
     row.next_attempt_at = now + delays[row.attempts - 1] if row.attempts <= len(delays) else None
     row.claimed_until = None
     row.updated_at = now
+    # The row keeps the last error; the log keeps every one (no address: the row's id names it).
+    log.warning(
+        "Notification %s (%s, %s) failed on try %s: %s; %s",
+        row.id,
+        row.template,
+        row.channel,
+        row.attempts,
+        row.last_error,
+        f"next try at {row.next_attempt_at:%Y-%m-%d %H:%M} UTC" if row.next_attempt_at else "no try left",
+    )
 
 
 @dataclass

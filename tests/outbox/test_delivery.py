@@ -1,5 +1,6 @@
 """The outbox end to end: notify in a transaction, deliver after commit through real servers, retry, fall back."""
 
+import logging
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
@@ -133,7 +134,8 @@ def test_a_failure_is_recorded_and_tried_again_after_the_back_off(app, smtp_serv
     assert len(smtp_server.wait_for(1)) == 1
 
 
-def test_after_the_last_try_it_waits_for_an_official_to_send_it_again(app, smtp_server):
+def test_after_the_last_try_it_waits_for_an_official_to_send_it_again(app, smtp_server, caplog):
+    caplog.set_level(logging.WARNING, logger="app.outbox.delivery")
     app.config.update(smtp_server.config)
     tries = len(app.config["DELIVERY_RETRY_MINUTES"]) + 1
     assert tries >= 5
@@ -151,6 +153,10 @@ def test_after_the_last_try_it_waits_for_an_official_to_send_it_again(app, smtp_
             later = row.next_attempt_at + timedelta(seconds=1)
     assert row.status == "failed" and row.next_attempt_at is None
     assert deliver_due(now=utcnow() + timedelta(days=1)) == {}
+    # Every failure is in the log, not only the last one the row keeps; never the address.
+    failures = [record.getMessage() for record in caplog.records if f"Notification {row.id} " in record.getMessage()]
+    assert [f"failed on try {attempt}:" in line for attempt, line in enumerate(failures, 1)] == [True] * tries
+    assert failures[-1].endswith("no try left") and not any(ADDRESS in line for line in failures)
 
     smtp_server.start()
     assert queue.retry(row) is True
@@ -470,3 +476,32 @@ def test_a_preload_gets_the_whole_batch_once_and_its_failure_costs_no_message(ap
     db.session.commit()
     assert deliver_due() == {"sent": 1}  # the preload failed: the row is read on its own and sent
     assert len(batches) == 2 and len(smtp_server.wait_for(4)) == 4
+
+
+def test_a_row_given_up_runs_the_templates_on_given_up_hook_once(app, smtp_server):
+    """Suppressed, or failed with no try left: the template hears it will never be sent (to forget what it
+    kept for it); a failure with tries left, or a row sent, does not call it."""
+    given_up = []
+    register_template(
+        "test.outbox.receipt",
+        render_receipt,
+        is_wanted=still_wanted,
+        on_given_up=lambda row, _: given_up.append(row.id),
+    )
+    app.config.update(smtp_server.config)
+    app.config["DELIVERY_RETRY_MINUTES"] = (1,)  # two tries
+    unwanted = notify(payload={"code": CODE, "unsubscribed": True})
+    db.session.commit()
+    assert deliver_due() == {"suppressed": 1} and given_up == [unwanted.id]
+
+    smtp_server.stop()
+    failing = notify()
+    db.session.commit()
+    assert deliver_due() == {"failed": 1} and given_up == [unwanted.id]  # one try left
+    assert deliver_due(now=utcnow() + timedelta(minutes=2)) == {"failed": 1}
+    assert given_up == [unwanted.id, failing.id]
+
+    smtp_server.start()
+    notify()
+    db.session.commit()
+    assert deliver_due() == {"sent": 1} and given_up == [unwanted.id, failing.id]
