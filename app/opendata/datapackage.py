@@ -1,5 +1,8 @@
 """datapackage.json (Frictionless Data Package v1): the files, their columns, types and descriptions.
 
+The CSV files are tabular data resources; each has a JSON Lines twin, a plain data resource with the same
+schema (Data Package v1 allows only CSV and inline JSON in a tabular resource).
+
 The columns and their descriptions in Vietnamese and English are data, in data/fields.toml.
 """
 
@@ -30,11 +33,14 @@ def field_names(table):
 def schema(table):
     """The Table Schema of `table`: each field's name, type and bilingual title and description.
 
-    Dates are YYYY-MM-DD, times ISO 8601 with the +07:00 offset (Vietnam time): Table Schema's defaults.
+    Dates are YYYY-MM-DD (Table Schema's default); times are ISO 8601 with the +07:00 offset (Vietnam time),
+    which is not the default (UTC, "Z"), so datetime fields say `"format": "any"`.
     """
     fields = []
     for name, (kind, vietnamese, english) in _definitions()["fields"][table].items():
         field = {"name": name, "type": kind, "title": vietnamese, "description": f"{vietnamese} / {english}"}
+        if kind == "datetime":
+            field["format"] = "any"
         field["description_vi"], field["description_en"] = vietnamese, english
         fields.append(field)
     result = {"fields": fields, "missingValues": [""]}
@@ -62,7 +68,9 @@ def resource(directory, table, extension, rows):
     entry = {
         "name": f"{table.replace('_', '-')}-{extension}",
         "path": path.name,
-        "profile": "tabular-data-resource",
+        # Data Package v1: a tabular data resource is CSV (or inline JSON); JSON Lines is a data resource
+        # that carries the same schema as a description of its objects.
+        "profile": "tabular-data-resource" if extension == "csv" else "data-resource",
         "format": extension,
         "mediatype": MEDIA_TYPES[extension],
         "encoding": "utf-8",
@@ -82,7 +90,7 @@ def write_package(directory, resources, homepage):
     """Write datapackage.json describing `resources` (from `resource`); return its path."""
     about = _definitions()["package"]
     package = {
-        "profile": "tabular-data-package",
+        "profile": "data-package",  # not "tabular-data-package": the JSON Lines files are not tabular resources
         "name": PACKAGE_NAME,
         "title": f"{about['title']} / {about['title_en']}",
         "description": f"{about['description']}\n\n{about['description_en']}",

@@ -59,7 +59,14 @@ def exported(runner, tmp_path, client, units, official):
 def test_every_resource_file_exists_and_matches_its_description(exported):
     directory, package, _notices = exported
 
-    assert package["profile"] == "tabular-data-package" and package["name"] == "congkhai-open-data"
+    assert package["profile"] == "data-package" and package["name"] == "congkhai-open-data"
+    # Data Package v1: only CSV (or inline JSON) makes a tabular data resource.
+    assert {resource["path"]: resource["profile"] for resource in package["resources"]} == {
+        "notices.csv": "tabular-data-resource",
+        "notices.jsonl": "data-resource",
+        "queue_figures.csv": "tabular-data-resource",
+        "queue_figures.jsonl": "data-resource",
+    }
     assert sorted(resource["path"] for resource in package["resources"]) == [
         "notices.csv",
         "notices.jsonl",
@@ -78,6 +85,8 @@ def test_every_resource_file_exists_and_matches_its_description(exported):
         assert len(rows) == resource["rows"] > 0
         for field in fields:
             assert field["type"] in TYPES
+            # +07:00 times are not Table Schema's default datetime format (UTC, "Z").
+            assert field.get("format") == ("any" if field["type"] == "datetime" else None), field["name"]
             assert field["description_vi"] and field["description_en"] and " / " in field["description"]
         if resource["format"] == "jsonl":
             for row in rows:
