@@ -38,9 +38,19 @@ def _require_admin():
         abort(403)
 
 
+def _manages(key):
+    """An administrator manages the keys of their unit and the units under it; a key bound to no unit (made
+    with `flask apikeys create` without --unit) posts anywhere, so only an administrator of a top unit does."""
+    mine = current_user.unit
+    if key.unit is None:
+        return mine.parent_id is None
+    return mine.contains(key.unit)
+
+
 def _page(form, new_key=None, status=200):
+    keys = [key for key in list_keys() if _manages(key)]
     return (
-        render_template("open311/apikeys.html", form=form, keys=list_keys(), new_key=new_key, revoke_form=RevokeForm()),
+        render_template("open311/apikeys.html", form=form, keys=keys, new_key=new_key, revoke_form=RevokeForm()),
         status,
     )
 
@@ -87,6 +97,8 @@ def revoke_api_key(name):
     if not RevokeForm().validate_on_submit():
         abort(400)
     try:
+        if not any(key.name == name and _manages(key) for key in list_keys()):
+            raise KeyProblem(_("Không có khóa tên “%(name)s” trong các đơn vị bạn quản trị.", name=name[:80]))
         key = revoke_key(name, current_user)
     except KeyProblem as problem:
         flash(str(problem), "error")

@@ -89,3 +89,23 @@ def test_administration_page_links_to_the_keys(client, auth, units):
     auth.login("quantri3")
     page = client.get("/manage/admin")
     assert page.status_code == 200 and 'href="/manage/admin/apikeys"' in page.text
+
+
+def test_an_administrator_sees_and_revokes_the_keys_of_their_units_only(client, auth, runner, units):
+    for name, unit in (("cong-xa-a", "07627"), ("cong-xa-b", "07615"), ("cong-tinh", "24")):
+        assert runner.invoke(args=["apikeys", "create", name, "--unit", unit]).exit_code == 0
+    assert runner.invoke(args=["apikeys", "create", "toan-quoc"]).exit_code == 0  # bound to no unit
+    make_user("admin", units[1], username="quantri.xa")
+    make_user("admin", units[0], username="quantri.tinh")
+
+    auth.login("quantri.xa")
+    page = client.get("/manage/admin/apikeys").text
+    assert "cong-xa-a" in page and not any(name in page for name in ("cong-xa-b", "cong-tinh", "toan-quoc"))
+    refused = client.post("/manage/admin/apikeys/cong-xa-b/revoke", follow_redirects=True)
+    assert "Không có khóa tên “cong-xa-b” trong các đơn vị bạn quản trị." in refused.text
+    assert db.session.scalar(select(ApiKey).where(ApiKey.name == "cong-xa-b")).is_active
+    auth.logout()
+
+    auth.login("quantri.tinh")
+    page = client.get("/manage/admin/apikeys").text
+    assert all(name in page for name in ("cong-xa-a", "cong-xa-b", "cong-tinh", "toan-quoc"))
