@@ -166,16 +166,47 @@ def open_photos(item, private_key):
         raise IdentityError(wrong_key_message(item, private_key)) from error
 
 
-def record_view(item, actor, reason, by=None, fingerprint=None, photos=0):
-    """The internal event and audit entry of one showing: who (a user, or "cli"), why, which key, how many photos."""
+def record_view(item, actor, reason, by=None, fingerprint=None, photos=0, in_browser=False):
+    """The internal event and audit entry of one showing: who (a user, or "cli"), why, which key, how many
+    photos, and whether it was opened in the handler's browser (the server handed over the sealed boxes)."""
     data = {"identity_viewed": True, "reason": reason}
     if by:
         data["by"] = by
+    if in_browser:
+        data["opened_in"] = "browser"
     if fingerprint:
         data["key"] = fingerprint
     if photos:
         data["photos"] = photos
     return apply_action(item, "note", actor, body=reason, is_public=False, data=data)
+
+
+@dataclass(frozen=True)
+class SealedParts:
+    """What a handler's browser needs to open an item with the unit's key it holds (the server never has it)."""
+
+    identity: str | None  # the sealed box (base64), or None when the identity is kept in clear
+    clear: Identity | None  # the identity kept in clear (an item sealed before its photos only), or None
+    fingerprint: str | None  # the key that opens it
+    photos: tuple = ()  # sealed_photos.SealedPhoto: the stored boxes, in the item's order
+
+
+def hand_over_sealed(item, reason, actor=None):
+    """The item's sealed identity and photos as stored, for the handler's browser to open; recorded as a
+    showing (who, why, which key, how many photos, "opened in the browser"). IdentityError without a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise IdentityError(_("Vui lòng ghi lý do xem danh tính; lý do được ghi vào nhật ký kiểm tra."))
+    photos = tuple(sealed_photos.sealed_boxes(item.photos))
+    fingerprint = sealed_fingerprint(item)
+    record_view(item, actor, reason, fingerprint=fingerprint, photos=len(photos), in_browser=True)
+    sealed = is_sealed(item)
+    return SealedParts(
+        identity=item.sealed_identity if sealed else None,
+        clear=None if sealed else clear_identity(item),
+        fingerprint=fingerprint,
+        photos=photos,
+    )
 
 
 def reveal(item, reason, actor=None, key_data=None, by=None, with_photos=True):

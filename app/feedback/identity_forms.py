@@ -47,3 +47,9 @@ class UnsealForm(TextForm):
             Length(max=REASON_MAX, message=_l("Lý do tối đa %(max)s ký tự.", max=REASON_MAX)),
         ],
     )
+
+
+class SealedRequestForm(TextForm):
+    """The browser's request for the sealed boxes: the reason only (the key stays on the official's computer)."""
+
+    reason = UnsealForm.reason

@@ -1,19 +1,29 @@
-"""POST /manage/queue/<id>/identity: show a complaint's identity, or open a sealed denunciation's with the key.
+"""Showing the sender of an item: a complaint's identity, or a sealed denunciation's opened with the unit's key.
 
-The unit's private key comes with the request (a key file or pasted text), is used in memory to open
-the identity and the sealed photos for this one response (the photos inline, as data: URIs), and is
-dropped with it: nothing of the key, the clear identity or the photos is stored, logged or cached
-(no-store). Each showing is an internal event and an audit entry with the official's name, reason and
-how many photos it opened; a wrong key is a Vietnamese message on the page, never a 500.
+In the browser (static/js/unseal.js, the item page's default): the page reads the key file or the pasted
+key itself and asks POST /manage/queue/<id>/identity/sealed, with the reason only, for the sealed boxes
+as stored; it opens them on the official's computer, so the key never reaches the server.
+
+Without JavaScript, POST /manage/queue/<id>/identity: the key comes with the request (a key file or
+pasted text), is used in memory to open the identity and the sealed photos for this one response (the
+photos inline, as data: URIs), and is dropped with it: nothing of the key, the clear identity or the
+photos is stored, logged or cached (no-store).
+
+Either way each showing is an internal event and an audit entry with the official's name, reason and
+how many photos it handed over or opened; a wrong key is a Vietnamese message, never a 500.
 """
 
-from flask import abort, make_response
+import base64
+from dataclasses import asdict
+
+from flask import abort, jsonify, make_response
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.feedback import actions, blueprint
+from app.feedback import actions, blueprint, identities
 from app.feedback.identities import IdentityError
-from app.feedback.identity_forms import UnsealForm, submitted_key
+from app.feedback.identity_forms import SealedRequestForm, UnsealForm, submitted_key
 from app.feedback.item_views import current_actor, get_item, render_item
 from app.feedback.permissions import can_view_identity
 
@@ -44,3 +54,36 @@ def manage_unseal_identity(item_id):
         return _private(render_item(item, unseal_form=form), 422)
     db.session.commit()
     return _private(render_item(item, identity=revealed.identity, opened_photos=revealed.photos))
+
+
+def _b64(data):
+    return base64.b64encode(data).decode("ascii")
+
+
+@blueprint.post("/manage/queue/<int:item_id>/identity/sealed")
+@login_required
+def manage_sealed_identity(item_id):
+    """The sealed identity and photos as stored (JSON), for the handler's browser to open with the key it
+    holds; recorded as a showing with the reason. 409 when nothing of the item is sealed."""
+    item = get_item(item_id, handle=True)
+    if not can_view_identity(current_user, item):
+        abort(403)
+    if not identities.needs_key(item):
+        return _private(jsonify(message=_("Danh tính của hồ sơ này không được niêm phong.")), 409)
+    form = SealedRequestForm()
+    if not form.validate_on_submit():
+        errors = {name: str(messages[0]) for name, messages in form.errors.items() if messages}
+        return _private(jsonify(message=" ".join(errors.values()), errors=errors), 422)
+    parts = identities.hand_over_sealed(item, form.reason.data, actor=current_actor())
+    db.session.commit()
+    return _private(
+        jsonify(
+            identity=parts.identity,
+            clear_identity=asdict(parts.clear) if parts.clear is not None else None,
+            key=parts.fingerprint,
+            photos=[
+                {"number": photo.number, "id": photo.photo_id, "media_type": photo.media_type, "box": _b64(photo.box)}
+                for photo in parts.photos
+            ],
+        )
+    )

@@ -79,6 +79,25 @@ def _read(photo):
         return None
 
 
+@dataclass(frozen=True)
+class SealedPhoto:
+    """A sealed photo as stored: its place among the item's photos and its box, for a browser to open."""
+
+    number: int
+    photo_id: int
+    media_type: str
+    box: bytes
+
+
+def sealed_boxes(photos):
+    """The sealed ones of an item's `photos`, as stored (a file missing on disk is logged and left out)."""
+    boxes = []
+    for number, photo in enumerate(photos, start=1):
+        if photo.is_sealed and (box := _read(photo)) is not None:
+            boxes.append(SealedPhoto(number, photo.id, photo.media_type, box))
+    return boxes
+
+
 def open_photos(photos, private_key):
     """Open the sealed ones of an item's `photos` with `private_key`: a list of OpenedPhoto.
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.feedback import actions, identities
+from app.feedback import actions, identities, sealing
 from app.feedback.intake import submit_feedback
 from app.feedback.models import Feedback, FeedbackEvent
 from app.ledger.models import AuditEntry
@@ -185,3 +185,39 @@ def test_reseal_is_a_service_the_forward_form_uses(units, keys, official):
     assert identities.reseal(item, keys["province"].private_key, units[1], official, "Lý do")
     assert item.sealed_key_fingerprint == keys["a"].row.fingerprint
     assert identities.open_identity(item, keys["a"].private_key).id_number == "027192004321"
+
+
+# --- in the browser: the server hands over the sealed boxes, never asking for the key ---------------------------
+
+
+def test_the_browser_gets_the_sealed_identity_as_stored_with_the_reason_recorded(
+    client, login, denunciation, official, colleague, keys
+):
+    url = f"/manage/queue/{denunciation.id}/identity/sealed"
+    login(colleague)  # not its handler
+    assert client.post(url, data={"reason": "Tò mò"}).status_code == 403
+    login(official)
+    missing = client.post(url, data={"reason": "  "})
+    assert missing.status_code == 422 and "Vui lòng ghi lý do" in missing.get_json()["errors"]["reason"]
+    assert identity_views(denunciation) == []
+
+    answer = client.post(url, data={"reason": "Mời người tố cáo làm việc"})
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "no-store"
+    body = answer.get_json()
+    assert body["identity"] == denunciation.sealed_identity and body["clear_identity"] is None
+    assert body["key"] == keys["a"].row.fingerprint and body["photos"] == []
+    assert "Ornwell" not in answer.get_data(as_text=True)  # sealed: only the key's holder reads it
+    assert sealing.open_sealed(body["identity"], keys["a"].private_key).name == "Vũ Thị Ornwell"
+    [view] = identity_views(denunciation)
+    assert view.actor_id == official.id and view.body == "Mời người tố cáo làm việc"
+    assert view.data["opened_in"] == "browser" and view.data["key"] == keys["a"].row.fingerprint
+
+
+def test_an_item_with_nothing_sealed_has_no_sealed_boxes_to_hand_over(client, login, units, official):
+    complaint = submit(units[1], kind="complaint")
+    actions.acknowledge(complaint, official)
+    db.session.commit()
+    login(official)
+    answer = client.post(f"/manage/queue/{complaint.id}/identity/sealed", data={"reason": "Xem"})
+    assert answer.status_code == 409 and "không được niêm phong" in answer.get_json()["message"]
+    assert identity_views(complaint) == []
