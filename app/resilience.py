@@ -149,6 +149,15 @@ class ResilientFlask(Flask):
                 pause = min(pause * 2, 1.0)
                 g.__dict__.clear()  # what the failed run cached (the signed-in user, the locale …)
                 request.environ[_RUN_AGAIN] = True
+                _rewind_uploads()
+
+
+def _rewind_uploads():
+    """The uploaded files, back at their start: the failed run read them (a citizen's photos), the next one
+    reads them again, or would find them empty."""
+    for upload in request.files.values():
+        if upload.stream.seekable():
+            upload.stream.seek(0)
 
 
 @limiter.request_filter

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.extensions import db
 from app.feedback.models import Feedback
-from tests.feedback.intake.conftest import form_data
+from tests.feedback.intake.conftest import form_data, photo_bytes, upload
 
 
 @pytest.fixture
@@ -85,3 +85,32 @@ def test_a_submission_without_a_key_is_not_run_again_after_a_lost_commit(
     response = client.post(path, **request_options)
     assert commit_lost_once and response.status_code == 503
     assert item_count() == 1
+
+
+@pytest.fixture
+def commit_fails_once(app, units):
+    """The next commit (after the units') fails before anything is written, once: the request runs again."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the failed commit is told in SQLite's words")
+    app.config["DB_RETRY_SECONDS"] = 5
+    failed = []
+
+    def fail_before_writing(connection):
+        if not failed:
+            failed.append(True)
+            raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked"))
+
+    engine = db.engine
+    event.listen(engine, "commit", fail_before_writing)
+    yield failed
+    event.remove(engine, "commit", fail_before_writing)
+
+
+def test_a_form_run_again_reads_its_photos_again(client, units, commit_fails_once):
+    """The first run read the photo's bytes; the second must not find the upload empty, nor lose it."""
+    data = form_data(units, idempotency_key="photo-retry-" + "k" * 12, photos=[upload(photo_bytes(), "anh.jpg")])
+    response = client.post("/feedback/new", data=data, content_type="multipart/form-data")
+    assert commit_fails_once and response.status_code == 303, response.get_data(as_text=True)[:2000]
+    assert item_count() == 1
+    item = db.session.scalar(select(Feedback))
+    assert len(item.photos) == 1 and item.photos[0].size > 0
