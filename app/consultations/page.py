@@ -62,6 +62,7 @@ def consultation_context(notice, form=None):
         else [],
         consultation_hidden=tallies.comments.get("hidden", 0),
         consultation_result=consultation.result if closed else None,
+        consultation_earlier_results=list(reversed(consultation.results[:-1])) if closed else [],
         consultation_result_due=result_deadline(consultation) if closed else None,
     )
     if status == "open":

@@ -116,3 +116,18 @@ def test_the_result_is_exported_as_csv_and_xlsx(client, app, auth, consultation,
     rows = [row for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True)]
     assert ("Tổng số ý kiến", 3) in [row[:2] for row in rows]
     assert client.get(f"/notices/{consultation.notice_id + 1000}/consultation/result.csv").status_code == 404
+
+
+def test_earlier_versions_of_the_result_stay_readable_on_the_notice_page(client, app, auth, consultation, official):
+    """Versioned like a notice: version 2 is the result, version 1 is still there, under its date."""
+    _opinions(client, app, consultation)
+    end_consultation(consultation)
+    auth.login(official.username)
+    assert _publish(client, consultation.notice_id, summary="Bản tổng hợp đầu tiên.").status_code == 302
+    second = _publish(client, consultation.notice_id, summary="Bản tổng hợp đã sửa.", reason="Sửa lỗi chính tả")
+    assert second.status_code == 302
+    auth.logout()
+    page = client.get(f"/notices/{consultation.notice_id}").get_data(as_text=True)
+    current, _sep, earlier = page.partition("Các phiên bản công bố trước (1)")
+    assert "phiên bản 2" in current and "Bản tổng hợp đã sửa." in current and "Sửa lỗi chính tả" in current
+    assert "phiên bản 1" in earlier and "Bản tổng hợp đầu tiên." in earlier
