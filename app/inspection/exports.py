@@ -18,6 +18,7 @@ from app.extensions import db
 from app.feedback.calendar import load_calendar
 from app.feedback.kinds import channel_label, kind_label
 from app.feedback.states import STATUSES
+from app.inspection.consultation_figures import consultation_rows
 from app.inspection.definitions import DEFINITIONS
 from app.inspection.disclosure import DisclosureFigures
 from app.inspection.items import timeliness
@@ -233,16 +234,15 @@ def figures_csv_response(report):
     return csv_response(figure_rows(report), _filename("so-lieu", report.scope, "csv"))
 
 
-def figures_xlsx_response(report):
+def figures_xlsx_response(report, consultations=None):
+    """The figures workbook: handling, disclosure, the consultations (a ConsultationReport of the same scope,
+    when given) and the definitions."""
+
     def write(stream):
-        write_sheets(
-            stream,
-            [
-                (_("Giải quyết hồ sơ"), figure_rows(report)),
-                (_("Công khai thông báo"), disclosure_rows(report)),
-                (_("Định nghĩa"), definition_rows()),
-            ],
-        )
+        sheets = [(_("Giải quyết hồ sơ"), figure_rows(report)), (_("Công khai thông báo"), disclosure_rows(report))]
+        if consultations is not None:
+            sheets.append((_("Lấy ý kiến Nhân dân"), consultation_rows(consultations)))
+        write_sheets(stream, [*sheets, (_("Định nghĩa"), definition_rows())])
 
     return xlsx_response(write, _filename("so-lieu", report.scope, "xlsx"))
 

@@ -20,6 +20,7 @@ from app.inspection import blueprint
 from app.inspection import permissions as audit_permissions
 from app.inspection.annual import annual_report_filename, write_annual_report
 from app.inspection.charts import overview_charts
+from app.inspection.consultation_figures import consultation_report
 from app.inspection.definitions import DEFINITIONS
 from app.inspection.exports import (
     figures_csv_response,
@@ -265,7 +266,9 @@ def export_figures(extension):
     form = FigureFilterForm(request.args)
     scope = export_scope(form)
     report = build_report(scope, officials=can_view_official_figures(current_user, scope.unit))
-    return figures_csv_response(report) if extension == "csv" else figures_xlsx_response(report)
+    if extension == "csv":
+        return figures_csv_response(report)
+    return figures_xlsx_response(report, consultations=consultation_report(scope))
 
 
 @blueprint.get("/audit/export/items.<any(csv, xlsx):extension>")

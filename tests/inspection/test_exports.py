@@ -153,7 +153,11 @@ def test_figures_xlsx_has_the_sheets_and_numbers_not_text(client, world, login):
         client, "/audit/export/figures.xlsx?" + QUERY, XLSX_TYPE, "so-lieu-24-2025-04-01-2025-05-31.xlsx"
     )
     book = workbook(response.data)
-    assert book.sheetnames == ["Giải quyết hồ sơ", "Công khai thông báo", "Định nghĩa"]
+    assert book.sheetnames == ["Giải quyết hồ sơ", "Công khai thông báo", "Lấy ý kiến Nhân dân", "Định nghĩa"]
+    # The consultations' figures join the workbook: the same as their own download for the same filters.
+    alone = workbook(client.get("/audit/export/consultations.xlsx?" + QUERY).data)
+    assert sheet_rows(book["Lấy ý kiến Nhân dân"]) == sheet_rows(alone["Lấy ý kiến Nhân dân"])
+    assert sheet_rows(book["Lấy ý kiến Nhân dân"])[-1][1] == "Toàn đơn vị"
     header, *rows = sheet_rows(book["Giải quyết hồ sơ"])
     total = dict(zip(header, rows[0], strict=True))
     assert (total["Nhóm"], total["Mã"]) == ("Toàn bộ", "24")
