@@ -119,7 +119,7 @@ def test_inspector_overview_draws_charts_and_exports_xlsx(live_app, live_server,
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     workbook = load_workbook(path, read_only=True)
-    assert workbook.sheetnames == ["Giải quyết hồ sơ", "Công khai thông báo", "Định nghĩa"]
+    assert workbook.sheetnames == ["Giải quyết hồ sơ", "Công khai thông báo", "Lấy ý kiến Nhân dân", "Định nghĩa"]
     rows = list(workbook["Giải quyết hồ sơ"].iter_rows(values_only=True))
     workbook.close()
     header = rows[0]
