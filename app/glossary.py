@@ -82,6 +82,7 @@ AUDIT_ACTIONS = {
     "feedback.close": _l("Kết thúc hồ sơ"),
     "feedback.reopen": _l("Mở lại hồ sơ"),
     "feedback.note": _l("Ghi chú nội bộ vào hồ sơ"),
+    "feedback.assign": _l("Giao cán bộ xử lý hồ sơ"),
     "feedback.rate": _l("Người gửi đánh giá"),
     "feedback.due_dates_recomputed": _l("Tính lại hạn của hồ sơ"),
     "feedback.backdated": _l("Ghi nhận hồ sơ với thời điểm nhận sớm hơn lúc ghi"),

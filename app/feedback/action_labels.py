@@ -14,6 +14,7 @@ ACTION_LABELS = {
     "extend": _l("Gia hạn"),
     "close": _l("Kết thúc"),
     "reopen": _l("Mở lại"),
+    "assign": _l("Giao cán bộ xử lý"),
     "note": _l("Ghi chú nội bộ"),
     "rate": _l("Người gửi đánh giá"),
 }

@@ -19,7 +19,7 @@ from app.feedback import actions, blueprint
 from app.feedback.identity_forms import submitted_key
 from app.feedback.item_views import current_actor, get_item, prepare_form, render_item
 from app.feedback.manage_forms import ACTION_FORMS
-from app.feedback.permissions import can_act_on_queue_item
+from app.feedback.permissions import can_act_on_queue_item, may_take_action
 from app.feedback.states import STATUSES, IllegalTransition
 
 
@@ -145,6 +145,15 @@ ACTION_ROUTES = (
         lambda reason: _("Đã mở lại ý kiến."),
     ),
     ActionRoute(
+        "manage_assign",
+        "assign",
+        "Give the item to an official of its unit to handle; they are told.",
+        "assign",
+        actions.assign,
+        lambda form: (form.official.data, form.reason.data or ""),
+        lambda official_id, reason: _("Đã giao ý kiến cho cán bộ xử lý; cán bộ được báo tin."),
+    ),
+    ActionRoute(
         "manage_add_note",
         "notes",
         "Add an internal note.",
@@ -198,6 +207,8 @@ def _invalid(item, action, form):
 def handle_action(route, item_id):
     """Load the item for handling, read the route's form, and run its service or show what to fix."""
     item = get_item(item_id, handle=True)
+    if not may_take_action(current_user, item, route.action):
+        abort(403)
     form = prepare_form(ACTION_FORMS[route.action](prefix=route.action), route.action, item)
     if route.runs_unvalidated is not None and route.runs_unvalidated(form):
         return _perform(item, route, route.arguments(form))

@@ -9,7 +9,9 @@ question about its content. The due dates each action leaves are replayed from t
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
+from app.accounts.models import User
 from app.extensions import db
 from app.feedback import identities
 from app.feedback.deadlines import ACKNOWLEDGE, DENUNCIATION_EXTENSION, MAX_DENUNCIATION_EXTENSIONS, RESOLVE, Rule
@@ -308,6 +310,37 @@ def reopen(item, actor, reason):
     item.reopen_count += 1
     item.closed_at = None
     item.paused_at = None
+    db.session.flush()
+    return event
+
+
+ASSIGNABLE_ROLES = ("official", "leader")
+
+
+def assignable_officials(item):
+    """The active officials and leaders of the item's own unit, who may be given it to handle, by name."""
+    users = db.session.scalars(
+        select(User).where(User.unit_id == item.unit_id, User.role.in_(ASSIGNABLE_ROLES), User.is_active.is_(True))
+    ).all()
+    return sorted(users, key=lambda user: ((user.display_name or user.username).casefold(), user.username))
+
+
+def assign(item, actor, official_id, reason=""):
+    """Give the item to an official of its unit to handle (internal; the official is told). For a complaint or
+    a denunciation this also decides who may see the sender's identity: the assigned handler."""
+    next_status(item.status, "assign")
+    official = next((user for user in assignable_officials(item) if str(user.id) == str(official_id)), None)
+    if official is None:
+        raise HandlingError(_("Chỉ giao được cho cán bộ đang làm việc của %(unit)s.", unit=item.unit.name))
+    if official.id == item.assigned_to_id:
+        raise HandlingError(
+            _("%(name)s đang là người xử lý ý kiến này.", name=official.display_name or official.username)
+        )
+    data = {"to": official.id, "to_name": official.display_name or official.username}
+    if item.assigned_to_id is not None:
+        data["from"] = item.assigned_to_id
+    event = apply_action(item, "assign", actor, body=(reason or "").strip(), is_public=False, data=data)
+    item.assigned_to_id = official.id
     db.session.flush()
     return event
 

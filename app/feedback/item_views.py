@@ -78,6 +78,15 @@ def prepare_form(form, action, item):
         form.option.choices = [SelectChoice(option.key, option.label) for option in actions.extension_options(item)]
         if len(form.option.choices) == 1 and not form.is_submitted():
             form.option.data = form.option.choices[0].value
+    elif action == "assign":
+        form.official.choices = [
+            SelectChoice("", _("– Chọn cán bộ –")),
+            *(
+                SelectChoice(str(user.id), f"{user.display_name or user.username} ({user.username})")
+                for user in actions.assignable_officials(item)
+                if user.id != item.assigned_to_id
+            ),
+        ]
     elif action == "reply" and can_answer_publicly(item):
         # The public question starts from the redacted draft, never from the citizen's words verbatim.
         form.draft = public_draft(item)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.dates import DayField
 from app.feedback.deadlines import CALENDAR_DAYS, WORKING_DAYS
@@ -153,6 +153,20 @@ class ReopenForm(TextForm):
     reason = _reason_field(_l("Lý do mở lại"), _l("Vui lòng nêu lý do mở lại."))
 
 
+class AssignForm(TextForm):
+    official = SelectField(
+        _l("Giao cho cán bộ"),
+        choices=[],
+        validate_choice=True,
+        invalid_choice_message=_l("Hãy chọn một cán bộ trong danh sách."),
+        validators=[InputRequired(_l("Hãy chọn cán bộ sẽ xử lý ý kiến này."))],
+    )
+    reason = TextAreaField(
+        _l("Ghi chú cho cán bộ được giao (nội bộ, không bắt buộc)"),
+        validators=[Optional(), Length(max=2000, message=_l("Ghi chú tối đa 2000 ký tự."))],
+    )
+
+
 class NoteForm(TextForm):
     text = _reason_field(
         _l("Ghi chú nội bộ (người gửi không xem được)"), _l("Vui lòng nhập nội dung ghi chú."), max_length=20_000
@@ -171,6 +185,7 @@ ACTION_FORMS = {
     "reject": RejectForm,
     "close": CloseForm,
     "reopen": ReopenForm,
+    "assign": AssignForm,
     "note": NoteForm,
 }
 

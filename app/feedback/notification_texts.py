@@ -121,6 +121,12 @@ def render_staff(payload, language):
             source=payload.get("forwarded_from") or "",
         ),
         "staff.information_received": _("Người gửi đã bổ sung thông tin cho %(code)s.", code=code),
+        "staff.assigned": _(
+            "Bạn được giao xử lý %(kind)s %(code)s của %(unit)s.",
+            kind=payload["kind_label"],
+            code=code,
+            unit=payload["unit"],
+        ),
     }[template]
     due_line = _("Hạn tiếp nhận/giải quyết tiếp theo: %(due)s.", due=due) if due else ""
     text = "\n\n".join(line for line in (sentence, _("Mã: %(code)s", code=code), due_line, item_url, SIGNATURE) if line)

@@ -183,6 +183,9 @@ def _staff_recipients(item, feedback_event):
         return "staff.new_item", _officials(item.unit_id)
     if feedback_event.action == "forward_internal":
         return "staff.forwarded_in", _officials(item.unit_id)
+    if feedback_event.action == "assign":
+        assignee = db.session.get(User, (feedback_event.data or {}).get("to"))
+        return "staff.assigned", [assignee] if assignee is not None and assignee.is_active else []
     if feedback_event.action == "receive_information" and feedback_event.actor_id is None:
         users = [item.assigned_to] if item.assigned_to is not None else _officials(item.unit_id)
         return "staff.information_received", users
@@ -306,6 +309,6 @@ def register_notification_templates():
             on_given_up=_after_closing if template == "feedback.closed" else None,
             preload=_preload_items,
         )
-    for template in ("staff.new_item", "staff.forwarded_in", "staff.information_received"):
+    for template in ("staff.new_item", "staff.forwarded_in", "staff.information_received", "staff.assigned"):
         register_template(template, texts.render_staff, is_wanted=_staff_still_wanted, preload=_preload_users)
     register_template("staff.digest", texts.render_digest, is_wanted=_staff_still_wanted, preload=_preload_users)

@@ -35,9 +35,20 @@ def can_handle_queue_item(user, item):
     return can_manage_unit(user, item.unit)
 
 
+def may_take_action(user, item, action):
+    """Whether the user may ever take `action` on the item, its status aside: their unit's item; and giving it
+    to an official (assign) is for a leader or an administrator, or its handler handing it over (an official
+    takes an unassigned item by acting on it: accepting it makes them its handler)."""
+    if not can_handle_queue_item(user, item):
+        return False
+    if action == "assign":
+        return user.role in ("leader", "admin") or (item.assigned_to_id is not None and item.assigned_to_id == user.id)
+    return True
+
+
 def can_act_on_queue_item(user, item, action):
-    """Whether the user may take `action` on the item now: their unit's item, and its status allows it."""
-    return can_handle_queue_item(user, item) and action in allowed_actions(item.status)
+    """Whether the user may take `action` on the item now: they may take it, and its status allows it."""
+    return may_take_action(user, item, action) and action in allowed_actions(item.status)
 
 
 def can_view_identity(user, item):

@@ -30,6 +30,7 @@ TRANSITIONS = {
     "extend": ({"received", "accepted"}, None),  # received: a denunciation's acceptance period
     "close": ({"answered", "rejected", "forwarded"}, "closed"),
     "reopen": ({"answered", "closed"}, "reopened"),
+    "assign": (set(OPEN_STATUSES), None),  # give the item to an official of its unit to handle
     "note": (set(STATUSES), None),
     "rate": ({"answered", "closed"}, None),
 }
