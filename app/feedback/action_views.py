@@ -151,7 +151,7 @@ ACTION_ROUTES = (
         "assign",
         actions.assign,
         lambda form: (form.official.data, form.reason.data or ""),
-        lambda official_id, reason: _("Đã giao ý kiến cho cán bộ xử lý; cán bộ được báo tin."),
+        lambda official_id, reason: _("Đã giao ý kiến cho cán bộ xử lý."),
     ),
     ActionRoute(
         "manage_add_note",
