@@ -41,8 +41,10 @@ class ActionRoute:
 
 
 def _forward_arguments(form):
-    # The unit's private key for a sealed denunciation, read in memory for this request only.
-    return AdministrativeUnit.by_code(form.target_unit.data), form.reason.data, submitted_key(form)
+    # A sealed denunciation: the boxes sealed again in the browser, or (JavaScript off) the unit's private key,
+    # read in memory for this request only.
+    target = AdministrativeUnit.by_code(form.target_unit.data)
+    return target, form.reason.data, submitted_key(form), form.resealed.data or None
 
 
 def _reply_success(answer_html, is_public, public_question):
@@ -102,7 +104,7 @@ ACTION_ROUTES = (
         "forward_internal",
         actions.forward,
         _forward_arguments,
-        lambda target, reason, key: _("Đã chuyển ý kiến đến %(unit)s.", unit=target.name if target else ""),
+        lambda target, reason, key, resealed: _("Đã chuyển ý kiến đến %(unit)s.", unit=target.name if target else ""),
         redirect_to="feedback.manage_queue",
     ),
     ActionRoute(

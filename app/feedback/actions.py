@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.extensions import db
-from app.feedback import identities
+from app.feedback import identities, resealing
 from app.feedback.deadlines import ACKNOWLEDGE, DENUNCIATION_EXTENSION, MAX_DENUNCIATION_EXTENSIONS, RESOLVE, Rule
 from app.feedback.due_dates import due_dates_after, iso_day
 from app.feedback.events import apply_action
@@ -153,11 +153,13 @@ def reply(item, actor, answer_html, is_public=False, public_question=None):
     return event
 
 
-def forward(item, actor, target_unit, reason, private_key=None):
+def forward(item, actor, target_unit, reason, private_key=None, resealed=None):
     """Send the item to another unit in the system: it leaves this queue and its periods restart there.
 
-    A sealed denunciation is sealed again for the target unit, opened in memory with `private_key` (the
-    current unit's key, from its handler): without it, or with a wrong one, HandlingError says so.
+    A sealed denunciation is sealed again for the target unit: in the handler's browser (`resealed`, the
+    form's JSON of the boxes, see resealing.read_resealed), or here, opened in memory with `private_key`
+    (the current unit's key, from its handler, when JavaScript is off); without either, or with a wrong
+    key, HandlingError says so.
     """
     next_status(item.status, "forward_internal")
     reason = _required(reason, _("Vui lòng nêu lý do chuyển; người gửi sẽ đọc được lý do này."))
@@ -168,7 +170,11 @@ def forward(item, actor, target_unit, reason, private_key=None):
     if not target_unit.is_current:
         raise HandlingError(_("Đơn vị này không còn tồn tại (đã sáp nhập); hãy chọn đơn vị hiện hành."))
     try:
-        identities.reseal(item, private_key, target_unit, actor, reason)
+        boxes = resealing.read_resealed(resealed)
+        if boxes is not None:
+            resealing.accept_resealed(item, boxes, target_unit, actor, reason)
+        else:
+            resealing.reseal(item, private_key, target_unit, actor, reason)
     except identities.IdentityError as error:
         raise HandlingError(error.message) from error
     source = item.unit

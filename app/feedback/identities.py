@@ -232,62 +232,6 @@ def reveal(item, reason, actor=None, key_data=None, by=None, with_photos=True):
     return Revealed(identity, photos)
 
 
-def needs_reseal(item, target_unit):
-    """Whether moving a sealed item to `target_unit` needs its key (the target seals with another key)."""
-    if not needs_key(item):
-        return False
-    target = sealing_key_for(target_unit).fingerprint
-    fingerprints = {photo.sealed_key_fingerprint for photo in item.photos if photo.is_sealed}
-    if is_sealed(item):
-        fingerprints.add(item.sealed_key_fingerprint)
-    return fingerprints != {target}
-
-
-def reseal(item, private_key, target_unit, actor=None, reason=""):
-    """Seal the item's identity and photos again for `target_unit`, opened in memory with `private_key`; audited.
-
-    Return whether anything changed (nothing when the target seals with the same key, or nothing is sealed).
-    `private_key` is a nacl PrivateKey, a key file's bytes or a pasted key; IdentityError if it is wrong.
-    Everything is opened before anything is written: a wrong key changes nothing.
-    """
-    if not needs_reseal(item, target_unit):
-        return False
-    if not private_key:
-        raise IdentityError(
-            _(
-                "Danh tính người tố cáo được niêm phong cho đơn vị đang giải quyết. Để chuyển sang %(unit)s, "
-                "cán bộ giữ khóa phải chọn tệp khóa bí mật (hoặc dán khóa) để niêm phong lại cho đơn vị nhận.",
-                unit=target_unit.name,
-            )
-        )
-    if not isinstance(private_key, sealing.PrivateKey):
-        private_key = read_key(private_key)
-    target_key = sealing_key_for(target_unit)
-    before = sealed_fingerprint(item)
-    identity = None
-    if is_sealed(item) and item.sealed_key_fingerprint != target_key.fingerprint:
-        identity = open_identity(item, private_key)
-    try:
-        photos = sealed_photos.reseal(db.session, item.photos, private_key, target_key)
-    except WrongKey as error:
-        raise IdentityError(wrong_key_message(item, private_key)) from error
-    if identity is not None:
-        item.sealed_identity = sealing.seal(identity, target_key.public_key)
-        item.sealed_key_fingerprint = target_key.fingerprint
-    db.session.flush()
-    data = {"unit": target_unit.code, "from_key": before, "to_key": target_key.fingerprint, "reason": reason}
-    if photos:
-        data["photos"] = photos
-    record(
-        "identity.resealed",
-        item,
-        f"{item.tracking_code} → {target_unit.code}: {sealing.short_fingerprint(target_key.fingerprint)}",
-        data,
-        actor,
-    )
-    return True
-
-
 def seal_clear_denunciations():
     """Seal every denunciation still holding its identity or photos in clear (from before sealing).
 

@@ -16,16 +16,18 @@ how many photos it handed over or opened; a wrong key is a Vietnamese message, n
 import base64
 from dataclasses import asdict
 
-from flask import abort, jsonify, make_response
+from flask import abort, jsonify, make_response, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.models import AdministrativeUnit
 from app.extensions import db
-from app.feedback import actions, blueprint, identities
+from app.feedback import actions, blueprint, identities, resealing
 from app.feedback.identities import IdentityError
 from app.feedback.identity_forms import SealedRequestForm, UnsealForm, submitted_key
 from app.feedback.item_views import current_actor, get_item, render_item
-from app.feedback.permissions import can_view_identity
+from app.feedback.permissions import can_view_identity, may_take_action
+from app.feedback.unit_keys import sealing_key_for
 
 
 def _private(body, status=200):
@@ -79,11 +81,41 @@ def manage_sealed_identity(item_id):
     return _private(
         jsonify(
             identity=parts.identity,
+            identity_key=item.sealed_key_fingerprint if parts.identity else None,
             clear_identity=asdict(parts.clear) if parts.clear is not None else None,
             key=parts.fingerprint,
             photos=[
-                {"number": photo.number, "id": photo.photo_id, "media_type": photo.media_type, "box": _b64(photo.box)}
+                {
+                    "number": photo.number,
+                    "id": photo.photo_id,
+                    "media_type": photo.media_type,
+                    "box": _b64(photo.box),
+                    "key": photo.fingerprint,
+                }
                 for photo in parts.photos
             ],
+        )
+    )
+
+
+@blueprint.get("/manage/queue/<int:item_id>/forward-key")
+@login_required
+def manage_forward_key(item_id):
+    """For sealing again in the browser: the public key the unit `?unit=CODE` seals with, and whether moving the
+    item there needs it (public keys are not secret; only the item's handlers ask)."""
+    item = get_item(item_id, handle=True)
+    if not may_take_action(current_user, item, "forward_internal"):
+        abort(403)
+    code = request.args.get("unit", "")
+    unit = AdministrativeUnit.by_code(code) if 0 < len(code) <= 16 else None
+    if unit is None:
+        return _private(jsonify(message=_("Không tìm thấy đơn vị nhận; hãy chọn một đơn vị trong danh sách.")), 404)
+    key = sealing_key_for(unit)
+    return _private(
+        jsonify(
+            unit=unit.code,
+            needs_reseal=resealing.needs_reseal(item, unit),
+            fingerprint=key.fingerprint,
+            public_key=key.public_key,
         )
     )

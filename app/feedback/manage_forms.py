@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -114,9 +114,11 @@ class ForwardForm(TextForm):
         validators=[InputRequired(_l("Hãy chọn đơn vị nhận."))],
     )
     reason = _reason_field(_l("Lý do chuyển (người gửi đọc được)"), _l("Vui lòng nêu lý do chuyển."))
-    # A sealed denunciation is sealed again for the receiving unit: its handler gives the unit's key.
+    # A sealed denunciation is sealed again for the receiving unit: its handler gives the unit's key, used in
+    # the browser (which sends the boxes sealed again, `resealed`), or sent with the form when JavaScript is off.
     key_file = key_file_field()
     key_text = key_text_field()
+    resealed = HiddenField()
 
 
 class ForwardExternalForm(TextForm):

@@ -87,6 +87,7 @@ class SealedPhoto:
     photo_id: int
     media_type: str
     box: bytes
+    fingerprint: str  # of the key it is sealed to
 
 
 def sealed_boxes(photos):
@@ -94,7 +95,7 @@ def sealed_boxes(photos):
     boxes = []
     for number, photo in enumerate(photos, start=1):
         if photo.is_sealed and (box := _read(photo)) is not None:
-            boxes.append(SealedPhoto(number, photo.id, photo.media_type, box))
+            boxes.append(SealedPhoto(number, photo.id, photo.media_type, box, photo.sealed_key_fingerprint))
     return boxes
 
 
@@ -114,7 +115,7 @@ def open_photos(photos, private_key):
     return opened
 
 
-def _replace_file(session, photo, box, fingerprint):
+def replace_sealed(session, photo, box, fingerprint):
     """Point `photo` at a new file holding `box`; the old file goes once the transaction commits."""
     old_path = photo_path(photo.stored_name)
     stored_name = store_photo_bytes(box, SEALED_EXTENSION)
@@ -135,7 +136,7 @@ def reseal(session, photos, private_key, key):
     opened = open_photos([photo for photo in photos if photo.sealed_key_fingerprint != key.fingerprint], private_key)
     by_id = {photo.id: photo for photo in photos}
     for photo in opened:
-        _replace_file(session, by_id[photo.photo_id], sealing.seal_bytes(photo.data, key.public_key), key.fingerprint)
+        replace_sealed(session, by_id[photo.photo_id], sealing.seal_bytes(photo.data, key.public_key), key.fingerprint)
     return len(opened)
 
 
@@ -148,7 +149,7 @@ def seal_clear(session, photos, key):
         data = _read(photo)
         if data is None:
             continue
-        _replace_file(session, photo, sealing.seal_bytes(data, key.public_key), key.fingerprint)
+        replace_sealed(session, photo, sealing.seal_bytes(data, key.public_key), key.fingerprint)
         sealed += 1
     return sealed
 

@@ -1,5 +1,6 @@
 /* Open a sealed denunciation's identity and photos in the official's browser, with the unit's private key,
-   so that the key never reaches the server (the item page, form[data-unseal-in-browser]).
+   so that the key never reaches the server (the item page, form[data-unseal-in-browser]); and seal them
+   again there for the unit a denunciation is forwarded to (form[data-reseal-in-browser]).
 
    The page reads the key file or the pasted key line here, sends only the reason (and the CSRF token) to
    data-sealed-url, which records the showing and answers with the sealed boxes as stored, and opens them
@@ -29,8 +30,8 @@
   }
 
   function readKeyText(form) {
-    var file = form.querySelector('input[type="file"][name="key_file"]');
-    var pasted = form.querySelector('textarea[name="key_text"]');
+    var file = form.querySelector('input[type="file"][name$="key_file"]');
+    var pasted = form.querySelector('textarea[name$="key_text"]');
     if (file && file.files && file.files.length) {
       if (file.files[0].size > MAX_KEY_FILE_BYTES) return Promise.resolve("");
       return file.files[0].text();
@@ -55,6 +56,44 @@
     both.set(publicKey, 32);
     var nonce = self.blakejs.blake2b(both, null, 24);
     return self.nacl.box.open(box.subarray(32), nonce, ephemeral, secretKey);
+  }
+
+  /* A sealed box of `message` for `publicKey`, as libsodium's crypto_box_seal makes it. */
+  function seal(message, publicKey) {
+    var ephemeral = self.nacl.box.keyPair();
+    var both = new Uint8Array(64);
+    both.set(ephemeral.publicKey, 0);
+    both.set(publicKey, 32);
+    var boxed = self.nacl.box(message, self.blakejs.blake2b(both, null, 24), publicKey, ephemeral.secretKey);
+    ephemeral.secretKey.fill(0);
+    var sealed = new Uint8Array(32 + boxed.length);
+    sealed.set(ephemeral.publicKey, 0);
+    sealed.set(boxed, 32);
+    return sealed;
+  }
+
+  function jsonAnswer(response, failed) {
+    return response.json().then(
+      function (answer) {
+        if (!response.ok) throw new Error(answer.message || failed);
+        return answer;
+      },
+      function () {
+        throw new Error(failed);
+      }
+    );
+  }
+
+  /* The item's sealed boxes as stored, asked for with the reason (recorded by the server as a showing). */
+  function sealedBoxes(form, body) {
+    return fetch(form.getAttribute("data-sealed-url"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    }).then(function (response) {
+      return jsonAnswer(response, form.getAttribute("data-failed"));
+    });
   }
 
   function localPhone(e164) {
@@ -125,23 +164,7 @@
           var body = new FormData(form);
           body.delete("key_file");
           body.delete("key_text");
-          return fetch(form.getAttribute("data-sealed-url"), {
-            method: "POST",
-            body: body,
-            credentials: "same-origin",
-            headers: { Accept: "application/json" },
-          });
-        })
-        .then(function (response) {
-          return response.json().then(
-            function (answer) {
-              if (!response.ok) throw new Error(answer.message || form.getAttribute("data-failed"));
-              return answer;
-            },
-            function () {
-              throw new Error(form.getAttribute("data-failed"));
-            }
-          );
+          return sealedBoxes(form, body);
         })
         .then(function (answer) {
           var identity = answer.clear_identity;
@@ -169,6 +192,73 @@
     });
   }
 
-  if (!self.nacl || !self.blakejs || !window.fetch || !window.FormData) return; // the form posts the key instead
+  /* Forwarding a sealed denunciation to a unit with another key: the boxes are opened and sealed again for
+     that unit here; the form then carries them (its hidden `resealed` field) and never the key. */
+  function enhanceForward(form) {
+    var error = form.querySelector("[data-unseal-error]");
+    var button = form.querySelector('button[type="submit"]');
+    var file = form.querySelector('input[type="file"]');
+    var pasted = form.querySelector("textarea[name$='key_text']");
+
+    function send() {
+      if (file) file.value = "";
+      if (pasted) pasted.value = "";
+      form.submit(); // no submit event: not handled again
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      error.hidden = true;
+      if (button) button.disabled = true;
+      var secretKey = null;
+      var failed = form.getAttribute("data-failed");
+      var unit = form.querySelector("select[name$='target_unit']").value;
+      readKeyText(form)
+        .then(function (text) {
+          if (!text || !text.trim() || !unit) return send(); // the server says what is missing
+          secretKey = privateKey(text);
+          if (!secretKey) throw new Error(form.getAttribute("data-unreadable-key"));
+          var url = form.getAttribute("data-key-url") + "?unit=" + encodeURIComponent(unit);
+          return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+            .then(function (response) {
+              return jsonAnswer(response, failed);
+            })
+            .then(function (target) {
+              if (!target.needs_reseal) return send();
+              var body = new FormData();
+              body.append("csrf_token", form.querySelector("input[name$='csrf_token']").value);
+              body.append("reason", form.querySelector("textarea[name$='-reason']").value);
+              return sealedBoxes(form, body).then(function (sealed) {
+                var publicKey = fromBase64(target.public_key);
+                var resealed = { fingerprint: target.fingerprint, identity: null, photos: [] };
+                if (sealed.identity && sealed.identity_key !== target.fingerprint) {
+                  var opened = openSealed(fromBase64(sealed.identity), secretKey);
+                  if (!opened) throw new Error(form.getAttribute("data-wrong-key"));
+                  resealed.identity = toBase64(seal(opened, publicKey));
+                }
+                (sealed.photos || []).forEach(function (photo) {
+                  if (photo.key === target.fingerprint) return;
+                  var data = openSealed(fromBase64(photo.box), secretKey);
+                  if (!data) throw new Error(form.getAttribute("data-wrong-key"));
+                  resealed.photos.push({ id: photo.id, box: toBase64(seal(data, publicKey)) });
+                });
+                form.querySelector("input[name$='resealed']").value = JSON.stringify(resealed);
+                send();
+              });
+            });
+        })
+        .catch(function (problem) {
+          error.textContent = problem && problem.message ? problem.message : failed;
+          error.hidden = false;
+          if (button) button.disabled = false;
+        })
+        .then(function () {
+          if (secretKey) secretKey.fill(0);
+        });
+    });
+  }
+
+  if (!self.nacl || !self.blakejs || !window.fetch || !window.FormData) return; // the forms post the key instead
   Array.prototype.forEach.call(document.querySelectorAll("form[data-unseal-in-browser]"), enhance);
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-reseal-in-browser]"), enhanceForward);
 })();

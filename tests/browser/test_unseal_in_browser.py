@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.feedback import actions
+from app.feedback import actions, identities, sealed_photos
 from app.feedback.models import Feedback
 from app.ledger.models import AuditEntry
 from tests.factories import PASSWORD, make_units, make_user
@@ -22,8 +22,10 @@ NAME = "Vũ Thị Ornwell"
 @pytest.fixture
 def sealed(live_app, tmp_path):
     """A commune with its key and the province's; a denunciation with a photo, its handler the official."""
-    province, daison, _ = make_units()
+    province, daison, other = make_units()
     keys = {"commune": make_key(daison, tmp_path / "safe"), "province": make_key(province, tmp_path / "safe")}
+    for key in keys.values():
+        key.fingerprint = key.row.fingerprint  # read now: the rows are gone with the session
     official = make_user("official", daison, username="canbo.daison")
     upload, photo = noise_photo(41)
     csrf = live_app.config["WTF_CSRF_ENABLED"]
@@ -49,9 +51,9 @@ def sealed(live_app, tmp_path):
     assert item.sealed_identity and item.submitter_name == ""
     actions.acknowledge(item, official)  # the official becomes its handler
     db.session.commit()
-    item_id = item.id
+    item_id, other_unit = item.id, other.code
     db.session.remove()  # release SQLite before the server writes
-    return {"item_id": item_id, "keys": keys, "photo": photo}
+    return {"item_id": item_id, "keys": keys, "photo": photo, "other_unit": other_unit}
 
 
 def _open_item(page, base_url, item_id):
@@ -108,11 +110,38 @@ def test_another_units_key_is_a_vietnamese_message_and_opens_nothing(live_server
     page.locator("#key_file").set_input_files(str(sealed["keys"]["province"].path))
     page.get_by_label("Lý do xem danh tính (ghi vào nhật ký kiểm tra)").fill("Thử khóa")
     page.get_by_role("button", name="Xem danh tính người tố cáo").click()
-    error = page.locator("[data-unseal-error]")
+    error = page.locator("#nguoi-gui [data-unseal-error]")
     error.wait_for()
     assert "Khóa này không mở được danh tính của hồ sơ" in error.inner_text()
     assert NAME not in page.locator("main").inner_text() and page.locator(".photo-opened").count() == 0
 
     page.locator("#key_file").set_input_files([])
     page.get_by_role("button", name="Xem danh tính người tố cáo").click()
-    page.wait_for_function("document.querySelector('[data-unseal-error]').textContent.includes('Hãy chọn tệp khóa')")
+    page.wait_for_function(
+        "document.querySelector('#nguoi-gui [data-unseal-error]').textContent.includes('Hãy chọn tệp khóa')"
+    )
+
+
+def test_forwarding_seals_the_identity_and_photo_again_in_the_browser(live_server, sealed, desktop):
+    """Commune B has no key: it seals with the province's. The page opens the boxes with commune A's key and
+    seals them for the province's; the form carries the boxes, never the key."""
+    page = desktop
+    _open_item(page, live_server, sealed["item_id"])
+    sent = []
+    page.on("request", lambda request: sent.append((request.url, request.post_data_buffer or b"")))
+    page.locator("#forward_internal-target_unit").select_option(sealed["other_unit"])
+    page.locator("#forward_internal-reason").fill("Không thuộc thẩm quyền của xã")
+    page.locator("#forward_internal-key_file").set_input_files(str(sealed["keys"]["commune"].path))
+    page.get_by_role("button", name="Chuyển", exact=True).click()
+    page.wait_for_url(f"{live_server}/manage/queue")
+    assert "Đã chuyển ý kiến đến" in page.locator(".flash").first.inner_text()
+
+    key_line = sealed["keys"]["commune"].line
+    assert not any(key_line.split(":", 1)[1].encode() in body for _url, body in sent)
+    item = db.session.get(Feedback, sealed["item_id"])
+    province_key = sealed["keys"]["province"]
+    assert item.unit.code == sealed["other_unit"] and item.sealed_key_fingerprint == province_key.fingerprint
+    assert identities.open_identity(item, province_key.private_key).name == NAME
+    [opened] = sealed_photos.open_photos(item.photos, province_key.private_key)
+    assert opened.data == sealed["photo"]
+    db.session.remove()

@@ -1,10 +1,12 @@
 """The item page: opening a sealed identity with the key, complaints shown on request, forwarding re-seals."""
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.feedback import actions, identities, sealing
+from app.feedback import actions, identities, resealing, sealing
 from app.feedback.intake import submit_feedback
 from app.feedback.models import Feedback, FeedbackEvent
 from app.ledger.models import AuditEntry
@@ -171,7 +173,7 @@ def test_forwarding_a_sealed_denunciation_needs_the_key_and_seals_it_for_the_rec
 def test_forwarding_to_a_unit_sealing_with_the_same_key_needs_no_key(units, keys, official_b):
     commune_c = make_unit("07630", "Xã Tuấn Đạo", "commune", units[0])
     item = submit(units[2])  # commune B seals with the province's key, like commune C
-    assert not identities.needs_reseal(item, commune_c) and identities.needs_reseal(item, units[1])
+    assert not resealing.needs_reseal(item, commune_c) and resealing.needs_reseal(item, units[1])
     actions.forward(item, official_b, commune_c, "Chuyển đúng địa bàn")
     db.session.commit()
     assert item.unit_id == commune_c.id and item.sealed_key_fingerprint == keys["province"].row.fingerprint
@@ -181,8 +183,8 @@ def test_forwarding_to_a_unit_sealing_with_the_same_key_needs_no_key(units, keys
 def test_reseal_is_a_service_the_forward_form_uses(units, keys, official):
     item = submit(units[2])
     with pytest.raises(identities.IdentityError):
-        identities.reseal(item, keys["a"].private_key, units[1], official)
-    assert identities.reseal(item, keys["province"].private_key, units[1], official, "Lý do")
+        resealing.reseal(item, keys["a"].private_key, units[1], official)
+    assert resealing.reseal(item, keys["province"].private_key, units[1], official, "Lý do")
     assert item.sealed_key_fingerprint == keys["a"].row.fingerprint
     assert identities.open_identity(item, keys["a"].private_key).id_number == "027192004321"
 
@@ -221,3 +223,47 @@ def test_an_item_with_nothing_sealed_has_no_sealed_boxes_to_hand_over(client, lo
     answer = client.post(f"/manage/queue/{complaint.id}/identity/sealed", data={"reason": "Xem"})
     assert answer.status_code == 409 and "không được niêm phong" in answer.get_json()["message"]
     assert identity_views(complaint) == []
+
+
+def _resealed(item, private_key, target_key, **changes):
+    """What the forward form's script sends: the identity opened with the key and sealed for the target."""
+    identity = identities.open_identity(item, private_key)
+    value = {"fingerprint": target_key.fingerprint, "identity": sealing.seal(identity, target_key.public_key)}
+    return json.dumps({**value, "photos": [], **changes})
+
+
+def test_forwarding_with_boxes_sealed_again_in_the_browser_takes_no_key(
+    client, login, units, denunciation, official, keys
+):
+    login(official)
+    target_key = keys["province"].row  # commune B has no key: it seals with the province's
+    key_answer = client.get(f"/manage/queue/{denunciation.id}/forward-key?unit={units[2].code}").get_json()
+    assert key_answer == {
+        "unit": units[2].code,
+        "needs_reseal": True,
+        "fingerprint": target_key.fingerprint,
+        "public_key": target_key.public_key,
+    }
+    url = f"/manage/queue/{denunciation.id}/forward"
+    form = {"forward_internal-target_unit": units[2].code, "forward_internal-reason": "Không thuộc thẩm quyền"}
+    truncated = sealing.seal(sealing.Identity(name="Vũ"), target_key.public_key)  # another length: not the same text
+    for bad in (
+        _resealed(denunciation, keys["a"].private_key, target_key, fingerprint=keys["a"].row.fingerprint),
+        _resealed(denunciation, keys["a"].private_key, target_key, identity=truncated),
+        "{not json",
+    ):
+        refused = client.post(url, data={**form, "forward_internal-resealed": bad})
+        assert "không khớp với hồ sơ" in client.get(refused.location).get_data(as_text=True)
+        db.session.expire_all()
+        assert db.session.get(Feedback, denunciation.id).unit_id == units[1].id
+
+    done = client.post(
+        url, data={**form, "forward_internal-resealed": _resealed(denunciation, keys["a"].private_key, target_key)}
+    )
+    assert done.status_code == 302
+    db.session.expire_all()
+    item = db.session.get(Feedback, denunciation.id)
+    assert item.unit_id == units[2].id and item.sealed_key_fingerprint == target_key.fingerprint
+    assert identities.open_identity(item, keys["province"].private_key).name == "Vũ Thị Ornwell"
+    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "identity.resealed")).one()
+    assert entry.data["in_browser"] is True and entry.data["to_key"] == target_key.fingerprint
