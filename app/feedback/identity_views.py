@@ -68,8 +68,9 @@ def manage_sealed_identity(item_id):
     """The sealed identity and photos as stored (JSON), for the handler's browser to open with the key it
     holds; recorded as a showing with the reason. 409 when nothing of the item is sealed."""
     item = get_item(item_id, handle=True)
-    if not can_view_identity(current_user, item):
-        abort(403)
+    if not can_view_identity(current_user, item):  # said in JSON: the page's script shows it
+        message = _("Chỉ cán bộ được phân công giải quyết hồ sơ này mới mở được danh tính người gửi.")
+        return _private(jsonify(message=message), 403)
     if not identities.needs_key(item):
         return _private(jsonify(message=_("Danh tính của hồ sơ này không được niêm phong.")), 409)
     form = SealedRequestForm()
