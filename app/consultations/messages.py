@@ -30,9 +30,12 @@ def is_code_wanted(notification, payload):
 
 
 def forget_code(notification, payload):
-    """Once delivered, the outbox keeps neither the number nor the code."""
+    """Once delivered, or never to be (expired or used meanwhile, failed for good), the outbox keeps neither
+    the number nor the code."""
     erase_recipient([notification])
 
 
 def register_consultation_templates():
-    register_template(CODE_TEMPLATE, render_code, is_wanted=is_code_wanted, on_sent=forget_code)
+    register_template(
+        CODE_TEMPLATE, render_code, is_wanted=is_code_wanted, on_sent=forget_code, on_given_up=forget_code
+    )

@@ -84,3 +84,17 @@ def test_the_outbox_forgets_the_number_and_the_code_once_sent(client, app, consu
     assert row.status == "sent"
     assert row.recipient is None and row.private is None
     assert row.payload.get("code") is None and E164 not in str(row.payload)
+
+
+def test_the_outbox_forgets_the_number_of_a_code_it_could_never_send(client, app, consultation):
+    """The SMS gateway refuses and no try is left: the row is given up, and keeps neither number nor code."""
+    from app.outbox.models import Notification
+    from tests.outbox_servers import free_port
+
+    app.config.update(
+        SMS_BACKEND="http", SMS_GATEWAY_URL=f"http://127.0.0.1:{free_port()}/sms", DELIVERY_RETRY_MINUTES=()
+    )
+    client.post(f"/api/v1/consultations/{consultation.id}/verification", json={"phone": PHONE})
+    row = db.session.scalar(select(Notification).where(Notification.template == "consultation.code"))
+    assert row.attempts == 1 and row.next_attempt_at is None and row.last_error
+    assert row.recipient is None and row.private is None
