@@ -14,7 +14,21 @@ from hypothesis import strategies as st
 
 from tests.feedback.intake.conftest import error_texts
 
-FIELDS = ("kind", "unit", "notice", "text", "name", "phone", "email", "address", "notify_by", "consent", "photos")
+FIELDS = (
+    "kind",
+    "unit",
+    "notice",
+    "text",
+    "name",
+    "phone",
+    "email",
+    "address",
+    "id_number",
+    "notify_by",
+    "consent",
+    "photos",
+    "idempotency_key",
+)
 VALID = {"kind": "question", "unit": "07627", "text": "Xin hỏi bao giờ xã sửa đường liên thôn?"}
 FUZZ = settings(
     max_examples=120,
