@@ -85,9 +85,11 @@ ROUTES = {
 # Not an area of its own: /manage sends every signed-in user to their home (tested below);
 # a reset link is opened by someone who is not signed in.
 # A notice's consultation pages answer 404 to staff who may not manage that notice (tests/consultations
-# checks who may open them).
+# checks who may open them). The receiving unit's public key is JSON for the item page's script, not a page
+# (tests/feedback/identity checks who may ask).
 NOT_AREAS = {
     "workspaces.home",
+    "feedback.manage_forward_key",
     "accounts.use_reset_link",
     "consultations.manage_consultation",
     "consultations.manage_comments",

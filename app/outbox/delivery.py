@@ -176,14 +176,15 @@ def _preload(readable):
 
 
 def _record(outcomes):
-    """Write what happened to each row in one transaction, then run the templates' on_sent hooks."""
+    """Write what happened to each row in one transaction, then run the templates' on_sent / on_given_up hooks,
+    in the order the rows were sent."""
     if not outcomes:
         return
     now = utcnow()
     rows = db.session.scalars(
         select(Notification).where(Notification.id.in_(outcomes)).execution_options(populate_existing=True)
     )
-    hooks = []
+    given_up = set()
     for row in rows:
         outcome = outcomes[row.id]
         if outcome.status == "failed":
@@ -194,9 +195,11 @@ def _record(outcomes):
             row.sent_channel = outcome.channel
             row.status, row.sent_at, row.last_error = "sent", now, ""
             row.next_attempt_at, row.claimed_until, row.updated_at = None, None, now
-        hooks.append((row.id, outcome, _hook(outcome, given_up=row.status != "sent" and row.next_attempt_at is None)))
+        if row.status != "sent" and row.next_attempt_at is None:
+            given_up.add(row.id)
     db.session.commit()
-    for notification_id, outcome, hook in hooks:
+    for notification_id, outcome in outcomes.items():  # not the rows' order: PostgreSQL returns them in any
+        hook = _hook(outcome, given_up=notification_id in given_up)
         if hook is None:
             continue
         try:

@@ -234,9 +234,13 @@ def _resealed(item, private_key, target_key, **changes):
 
 
 def test_forwarding_with_boxes_sealed_again_in_the_browser_takes_no_key(
-    client, login, units, denunciation, official, keys
+    client, login, units, denunciation, official, official_b, keys
 ):
+    login(official_b)  # another commune's official: not theirs to forward
+    assert client.get(f"/manage/queue/{denunciation.id}/forward-key?unit={units[2].code}").status_code == 403
     login(official)
+    unknown = client.get(f"/manage/queue/{denunciation.id}/forward-key?unit=99999")
+    assert unknown.status_code == 404 and "Không tìm thấy đơn vị nhận" in unknown.get_json()["message"]
     target_key = keys["province"].row  # commune B has no key: it seals with the province's
     key_answer = client.get(f"/manage/queue/{denunciation.id}/forward-key?unit={units[2].code}").get_json()
     assert key_answer == {
