@@ -7,7 +7,7 @@ page they came from with the message under its field. The result's CSV/XLSX and 
 decisions are public here too.
 """
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -29,7 +29,7 @@ from app.extensions import db
 from app.notices.models import Notice
 from app.notices.page_parts import notice_parts
 from app.notices.permissions import can_view_notice
-from app.notices.storage import attachment_path
+from app.notices.storage import send_stored
 from app.phones import format_local
 from app.urls import notice_short_url
 
@@ -156,18 +156,11 @@ def download_minutes(notice_id, decision_id):
     decision = next((item for item in notice_decisions(notice.id) if item.id == decision_id), None)
     if decision is None:
         abort(404)
-    path = attachment_path(decision.minutes_stored_name)
-    if not path.is_file():
-        current_app.logger.error("Minutes of decision %s are missing on disk", decision.id)
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=decision.minutes_media_type,
-        as_attachment=True,
-        download_name=decision.minutes_name,
-        conditional=True,
-        etag=decision.minutes_sha256,
-        max_age=MINUTES_MAX_AGE,
+    return send_stored(
+        decision.minutes_stored_name,
+        decision.minutes_media_type,
+        decision.minutes_name,
+        decision.minutes_sha256,
+        MINUTES_MAX_AGE,
+        f"Minutes of decision {decision.id}",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response

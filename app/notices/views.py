@@ -1,6 +1,6 @@
 """Public notice pages: home, list, notice, unit page, attachment download."""
 
-from flask import abort, current_app, render_template, request, send_file
+from flask import abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,7 +26,7 @@ from app.notices.queries import (
     paginate,
     public_notices_query,
 )
-from app.notices.storage import attachment_path
+from app.notices.storage import send_stored
 from app.urls import notice_short_url
 
 HOME_LIST_LENGTH = 10
@@ -156,24 +156,18 @@ def download_attachment(notice_id, attachment_id):
     attachment = db.session.get(Attachment, attachment_id) if attachment_id <= MAX_ID else None
     if attachment is None or attachment.notice_id != notice.id:
         abort(404)
-    path = attachment_path(attachment.stored_name)
-    if not path.is_file():
-        current_app.logger.error("Attachment %s of notice %s is missing on disk", attachment.id, notice.id)
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=attachment.media_type,
-        as_attachment=True,
-        download_name=attachment.original_name,
-        conditional=True,
-        etag=attachment.sha256,
+    response = send_stored(
+        attachment.stored_name,
+        attachment.media_type,
+        attachment.original_name,
+        attachment.sha256,
         # Stored files never change (a new file is a new attachment); a draft's files stay out of shared caches.
-        max_age=ATTACHMENT_MAX_AGE if notice.is_public else None,
+        ATTACHMENT_MAX_AGE if notice.is_public else None,
+        f"Attachment {attachment.id} of notice {notice.id}",
     )
     if not notice.is_public:
         response.cache_control.private = True
         response.cache_control.no_store = True
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
