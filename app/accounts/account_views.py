@@ -13,22 +13,23 @@ from app.accounts.password_resets import find_reset
 from app.accounts.password_resets import use_reset_link as use_link
 from app.accounts.permissions import can_edit_own_account
 from app.accounts.services import AccountError
+from app.accounts.sessions import current_actor
 from app.errors import show_form_error
 from app.extensions import db
 from app.phones import format_local
 
 
-def _signed_in_user():
+def signed_in_user():
+    """The signed-in user, who may edit their own account (else 403), as services store it."""
     if not can_edit_own_account(current_user):
         abort(403)
-    # Services store the user on relationships and audit rows: hand them the real object, not the proxy.
-    return current_user._get_current_object()
+    return current_actor()
 
 
 @blueprint.route("/account", methods=["GET", "POST"])
 @login_required
 def edit_account():
-    user = _signed_in_user()
+    user = signed_in_user()
     form = ProfileForm(data={"display_name": user.display_name, "email": user.email, "phone": format_local(user.phone)})
     if form.validate_on_submit():
         try:
@@ -46,7 +47,7 @@ def edit_account():
 @blueprint.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    user = _signed_in_user()
+    user = signed_in_user()
     form = PasswordChangeForm(user.username)
     if form.validate_on_submit():
         try:
@@ -67,7 +68,7 @@ def change_password():
 @login_required
 def notification_settings():
     """Choose how new items and the daily digest reach you: e-mail, SMS or none."""
-    user = _signed_in_user()
+    user = signed_in_user()
     # The current choice is shown, never assumed: a POST without one is refused.
     form = NotificationSettingsForm(data={"notify_by": user.notify_by} if request.method == "GET" else None)
     if form.validate_on_submit():

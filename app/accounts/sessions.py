@@ -22,6 +22,12 @@ from app.accounts.models import User
 from app.accounts.two_factor import must_enrol
 from app.extensions import db
 
+
+def current_actor():
+    """The signed-in user as services store it on relationships and audit rows: the real object, not the proxy."""
+    return current_user._get_current_object()
+
+
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
 PENDING_SIGN_IN = "pending_sign_in"

@@ -5,12 +5,12 @@ Recovery codes are shown once, in the answer to the POST that made them, never s
 
 from flask import abort, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app.accounts import blueprint, sessions, totp
+from app.accounts.account_views import signed_in_user
 from app.accounts.lockout import unlock_account
 from app.accounts.own_account import sign_out_everywhere as end_every_session
-from app.accounts.permissions import can_edit_own_account
 from app.accounts.recovery_codes import codes_left
 from app.accounts.services import AccountError
 from app.accounts.two_factor import (
@@ -29,12 +29,6 @@ from app.accounts.user_forms import ConfirmForm
 from app.accounts.user_views import confirmed_user_change
 from app.errors import show_form_error
 from app.extensions import db
-
-
-def _signed_in_user():
-    if not can_edit_own_account(current_user):
-        abort(403)
-    return current_user._get_current_object()
 
 
 def _private(page, status=200):
@@ -78,7 +72,7 @@ def _render_codes(user, codes):
 @login_required
 def two_factor():
     """Enrol an authenticator app (QR code, then a first code), or see and change the second factor."""
-    user = _signed_in_user()
+    user = signed_in_user()
     if user.has_second_factor:
         return _render_status(user)
     form = EnrolmentForm()
@@ -111,7 +105,7 @@ def _refused(user, error, form, render):
 @login_required
 def two_factor_recovery_codes():
     """Make ten new recovery codes (the old ones stop working); needs a current code."""
-    user = _signed_in_user()
+    user = signed_in_user()
     if not user.has_second_factor:
         return redirect(url_for("accounts.two_factor"))
     form = CurrentCodeForm(prefix="regenerate")
@@ -129,7 +123,7 @@ def two_factor_recovery_codes():
 @login_required
 def two_factor_off():
     """Turn the second factor off (when required: start again with another app); needs a current code."""
-    user = _signed_in_user()
+    user = signed_in_user()
     if not user.has_second_factor:
         return redirect(url_for("accounts.two_factor"))
     form = CurrentCodeForm(prefix="off")
@@ -151,7 +145,7 @@ def two_factor_off():
 @login_required
 def sign_out_everywhere():
     """End every session of the signed-in user, on every device, this one included."""
-    user = _signed_in_user()
+    user = signed_in_user()
     if not ConfirmForm().validate_on_submit():
         abort(400)
     end_every_session(user)

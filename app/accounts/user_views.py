@@ -13,6 +13,7 @@ from app.accounts.models import AdministrativeUnit, User
 from app.accounts.password_resets import RESET_LINK_LIFETIME, issue_reset_link, set_temporary_password
 from app.accounts.permissions import assignable_roles, can_edit_user, can_manage_users
 from app.accounts.services import AccountError
+from app.accounts.sessions import current_actor
 from app.accounts.user_admin import change_role_and_unit, deactivate_account, open_account, reactivate_account
 from app.accounts.user_forms import (
     ConfirmForm,
@@ -31,8 +32,7 @@ from app.urls import public_url
 def _manager():
     if not can_manage_users(current_user):
         abort(403)
-    # Services store the actor on audit rows: hand them the real object, not the proxy.
-    return current_user._get_current_object()
+    return current_actor()
 
 
 def managed_user(user_id):

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import can_manage_unit
+from app.accounts.sessions import current_actor
 from app.clock import local_today
 from app.consultations import blueprint, moderation, permissions, rules, services
 from app.consultations.choices import DECISION_FORM_LABELS, choice_label, labelled_choices, percent_text, village_label
@@ -44,10 +45,6 @@ def _consultation_helpers():
         "decision_form_labels": DECISION_FORM_LABELS,
         **functions,
     }
-
-
-def actor():
-    return current_user._get_current_object()
 
 
 def load_notice(notice_id, permission=permissions.can_view_consultation_admin):
@@ -125,7 +122,7 @@ def manage_edit_consultation(notice_id):
     form = _form_for(notice, consultation)
     if form.validate_on_submit():
         try:
-            consultation, created = services.save_consultation(notice, form.consultation_fields(), actor())
+            consultation, created = services.save_consultation(notice, form.consultation_fields(), current_actor())
         except services.ConsultationError as error:
             db.session.rollback()
             show_form_error(form, error)
@@ -154,7 +151,7 @@ def manage_close_consultation(notice_id):
         flash(" ".join(str(error) for error in form.reason.errors) or _("Vui lòng nêu lý do."), "error")
         return redirect(overview_url(notice))
     try:
-        services.close_early(consultation, form.reason.data, actor())
+        services.close_early(consultation, form.reason.data, current_actor())
     except services.ConsultationError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -278,7 +275,7 @@ def _moderate(notice_id, opinion_id, moderation_kind):
     if form.validate_on_submit():
         text = form[moderation_kind.field]
         try:
-            moderation_kind.act(opinion, text.data, actor())
+            moderation_kind.act(opinion, text.data, current_actor())
         except moderation.ModerationError as error:
             db.session.rollback()
             text.errors = [*text.errors, error.message]

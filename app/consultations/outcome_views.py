@@ -4,11 +4,12 @@ from flask import abort, current_app, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.sessions import current_actor
 from app.consultations import blueprint, permissions
 from app.consultations.choices import labelled_choices
 from app.consultations.decisions import DecisionError, decision_options, record_decision
 from app.consultations.manage_forms import RESULT_GROUPS, DecisionForm, ResultForm
-from app.consultations.manage_views import actor, load_consultation, load_notice, overview_url
+from app.consultations.manage_views import load_consultation, load_notice, overview_url
 from app.consultations.results import ResultError, publish_result, result_deadline
 from app.consultations.rules import adoption_percent
 from app.consultations.services import consultation_of
@@ -42,7 +43,9 @@ def manage_publish_result(notice_id):
     form = ResultForm() if _is_post() else _result_form(consultation)
     if _is_post() and form.validate_on_submit():
         try:
-            result = publish_result(consultation, form.summary.data, form.answer_groups(), form.reason.data, actor())
+            result = publish_result(
+                consultation, form.summary.data, form.answer_groups(), form.reason.data, current_actor()
+            )
         except ResultError as error:
             db.session.rollback()
             show_form_error(form, error)
@@ -100,7 +103,7 @@ def manage_record_decision(notice_id):
                 "votes": [entry.form.votes.data or 0 for entry in form.votes],
             }
             try:
-                decision = record_decision(notice, fields, stored, _original_name(upload.filename), actor())
+                decision = record_decision(notice, fields, stored, _original_name(upload.filename), current_actor())
                 db.session.commit()
             except DecisionError as error:
                 db.session.rollback()

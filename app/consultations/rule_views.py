@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.permissions import can_use_manage_area
+from app.accounts.sessions import current_actor
 from app.consultations import blueprint
 from app.consultations.manage_forms import RuleForm
 from app.consultations.permissions import can_edit_consultation_rules
@@ -54,7 +55,7 @@ def manage_set_rule(name):
         flash(_("Chưa lưu: vui lòng sửa ô được đánh dấu."), "error")
         return _render(bound=(name, form), status=400)
     try:
-        set_rule(name, form.amount.data, current_user._get_current_object())
+        set_rule(name, form.amount.data, current_actor())
     except RuleError as error:
         db.session.rollback()
         form.amount.errors.append(error.message)

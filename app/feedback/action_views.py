@@ -14,10 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import AdministrativeUnit
+from app.accounts.sessions import current_actor
 from app.extensions import db
 from app.feedback import actions, blueprint
 from app.feedback.identity_forms import submitted_key
-from app.feedback.item_views import current_actor, get_item, prepare_form, render_item
+from app.feedback.item_views import get_item, prepare_form, render_item
 from app.feedback.manage_forms import ACTION_FORMS
 from app.feedback.permissions import can_act_on_queue_item, may_take_action
 from app.feedback.states import STATUSES, IllegalTransition

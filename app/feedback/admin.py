@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.accounts.sessions import current_actor
 from app.extensions import db
 from app.feedback import blueprint
 from app.feedback.calendar import load_rules
@@ -173,7 +174,7 @@ def manage_set_rule(kind, step):
         flash(_("Chưa lưu: vui lòng sửa ô được đánh dấu."), "error")
         return _render(bound_rule=((kind, step), form))
     try:
-        set_rule(kind, step, form.amount.data, form.unit.data, current_user._get_current_object())
+        set_rule(kind, step, form.amount.data, form.unit.data, current_actor())
     except DeadlineAdminError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -193,9 +194,7 @@ def manage_set_override():
         flash(_("Chưa lưu: vui lòng sửa ô được đánh dấu."), "error")
         return _render(override_form=form)
     try:
-        changed = set_override(
-            form.day.data, form.is_working_day.data == "1", form.reason.data, current_user._get_current_object()
-        )[1]
+        changed = set_override(form.day.data, form.is_working_day.data == "1", form.reason.data, current_actor())[1]
     except DeadlineAdminError as error:
         db.session.rollback()
         flash(str(error.message), "error")
@@ -218,7 +217,7 @@ def manage_remove_override(day):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    changed = remove_override(parsed, current_user._get_current_object())
+    changed = remove_override(parsed, current_actor())
     if changed is None:
         abort(404)
     db.session.commit()

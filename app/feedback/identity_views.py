@@ -21,11 +21,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import AdministrativeUnit
+from app.accounts.sessions import current_actor
 from app.extensions import db
 from app.feedback import actions, blueprint, identities, resealing
 from app.feedback.identities import IdentityError
 from app.feedback.identity_forms import SealedRequestForm, UnsealForm, submitted_key
-from app.feedback.item_views import current_actor, get_item, render_item
+from app.feedback.item_views import get_item, render_item
 from app.feedback.permissions import can_view_identity, may_take_action
 from app.feedback.unit_keys import sealing_key_for
 

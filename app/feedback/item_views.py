@@ -41,11 +41,6 @@ from app.feedback.unit_keys import key_by_fingerprint
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL
 
 
-def current_actor():
-    """The signed-in user as services store it on relationships: the real object, not the proxy."""
-    return current_user._get_current_object()
-
-
 def get_item(item_id, handle=False):
     """Load a queue item: 404 if unknown, 403 if the user may not read it (or, with `handle`, act on it)."""
     item = None

@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.accounts.models import AdministrativeUnit
+from app.accounts.sessions import current_actor
 from app.extensions import db
 from app.feedback import blueprint, recording
 from app.feedback.forms import MAX_TEXT_LENGTH, MAX_UNIT_CODE_LENGTH, RECEIVING_UNIT_KINDS, number_text
 from app.feedback.intake import public_view
-from app.feedback.item_views import current_actor, get_item
+from app.feedback.item_views import get_item
 from app.feedback.kinds import FEEDBACK_KINDS, channel_label
 from app.feedback.notifications import CITIZEN_TEMPLATES, subject_of
 from app.feedback.permissions import can_handle_queue_item, can_record_queue_item

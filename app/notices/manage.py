@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import AdministrativeUnit
 from app.accounts.permissions import can_audit_unit, can_manage_unit
+from app.accounts.sessions import current_actor
 from app.clock import local_today
 from app.errors import show_form_error
 from app.extensions import db
@@ -49,11 +50,6 @@ ACCEPTED_TYPES_TEXT = _l("PDF, ảnh JPG/PNG/WebP, Word DOC/DOCX, Excel XLS/XLSX
 
 def _can_read_unit(user, unit):
     return can_manage_unit(user, unit) or can_audit_unit(user, unit)
-
-
-def _actor():
-    # Services store the user on relationships: hand them the real object, not the proxy.
-    return current_user._get_current_object()
 
 
 def _get_notice(notice_id, permission=None):
@@ -226,7 +222,7 @@ def manage_new_notice():
         abort(403)
     form = NoticeForm()
     if form.validate_on_submit():
-        notice = services.create_notice(unit, form.notice_fields(), _actor())
+        notice = services.create_notice(unit, form.notice_fields(), current_actor())
         db.session.commit()
         flash(_("Đã lưu bản nháp. Hãy kiểm tra lại rồi bấm “Niêm yết” để công bố."), "success")
         return redirect(url_for("notices.manage_show_notice", notice_id=notice.id))
@@ -251,7 +247,7 @@ def manage_edit_notice(notice_id):
     form = NoticeForm(obj=notice)
     _show_phone_locally(form, notice)
     if form.validate_on_submit():
-        services.update_draft(notice, form.notice_fields(), _actor())
+        services.update_draft(notice, form.notice_fields(), current_actor())
         db.session.commit()
         flash(_("Đã lưu bản nháp."), "success")
         return redirect(url_for("notices.manage_show_notice", notice_id=notice.id))
@@ -265,7 +261,7 @@ def manage_publish_notice(notice_id):
     notice = _get_notice(notice_id, can_publish_notice)
     _confirm_or_400()
     try:
-        services.publish_notice(notice, _actor())
+        services.publish_notice(notice, current_actor())
     except services.NoticeChangeRefused as error:
         db.session.rollback()
         flash(_("Chưa niêm yết được: %(reason)s Hãy sửa bản nháp rồi niêm yết lại.", reason=error.message), "error")
@@ -286,7 +282,7 @@ def manage_correct_notice(notice_id):
     _show_phone_locally(form, notice)
     if form.validate_on_submit():
         try:
-            version = services.correct_notice(notice, form.notice_fields(), form.reason.data, _actor())
+            version = services.correct_notice(notice, form.notice_fields(), form.reason.data, current_actor())
         except services.NoticeChangeRefused as error:
             db.session.rollback()
             show_form_error(form, error)
@@ -310,7 +306,7 @@ def manage_withdraw_notice(notice_id):
     notice = _get_notice(notice_id, can_withdraw_notice)
     form = WithdrawForm()
     if form.validate_on_submit():
-        services.withdraw_notice(notice, form.reason.data, _actor())
+        services.withdraw_notice(notice, form.reason.data, current_actor())
         db.session.commit()
         flash(_("Đã thu hồi thông báo. Trang công khai hiện rõ lý do thu hồi."), "success")
         return redirect(url_for("notices.manage_show_notice", notice_id=notice.id))
@@ -323,7 +319,7 @@ def manage_delete_notice(notice_id):
     """Delete a draft that was never published, and its files."""
     notice = _get_notice(notice_id, can_delete_notice)
     _confirm_or_400()
-    stored_names = services.delete_draft(notice, _actor())
+    stored_names = services.delete_draft(notice, current_actor())
     db.session.commit()
     for stored_name in stored_names:
         discard(stored_name)
@@ -352,7 +348,7 @@ def manage_add_attachment(notice_id):
         form.file.errors.append(_rejection_message(error.args[0] if error.args else "type"))
         return _render_show(notice, attachment_form=form)
     try:
-        services.add_attachment(notice, stored, _original_name(upload.filename), _actor(), reason)
+        services.add_attachment(notice, stored, _original_name(upload.filename), current_actor(), reason)
         db.session.commit()
     except Exception:
         # No orphan file: whatever failed after the file was written, the file goes too.
@@ -379,7 +375,7 @@ def manage_delete_attachment(notice_id, attachment_id):
     if form.errors:
         return _render_show(notice, remove_form=form, remove_target=attachment.id)
     name = attachment.original_name
-    stored_name = services.remove_attachment(attachment, _actor(), form.reason.data or "")
+    stored_name = services.remove_attachment(attachment, current_actor(), form.reason.data or "")
     db.session.commit()
     discard(stored_name)
     flash(_("Đã gỡ tệp %(name)s.", name=name), "success")
