@@ -8,6 +8,16 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from app.extensions import db
 
 
+class FieldError(ValueError):
+    """A service's refusal a form can show: `message` says why in Vietnamese, `field` names the form field at
+    fault, or None (see show_form_error). Each domain's refusals are subclasses."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
 def _messages():
     return {
         400: _("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập."),
@@ -23,8 +33,8 @@ def _messages():
 
 
 def show_form_error(form, error):
-    """Put a service's refusal (`error.message`) under the form field it names (`error.field`), or flash it
-    when it names none or a field the form lacks."""
+    """Put a service's refusal (a FieldError: `error.message`) under the form field it names (`error.field`),
+    or flash it when it names none or a field the form lacks."""
     field = getattr(form, error.field or "", None)
     if field is not None:
         field.errors = [*field.errors, error.message]

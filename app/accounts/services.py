@@ -9,6 +9,7 @@ from app.accounts.models import ROLES, User
 from app.accounts.password_policy import password_problems
 from app.accounts.passwords import hash_password, needs_rehash, spend_a_check
 from app.clock import utcnow
+from app.errors import FieldError
 from app.extensions import db
 from app.ledger.chain import record
 from app.phones import InvalidPhoneNumber, to_e164
@@ -21,13 +22,8 @@ MAX_EMAIL_LENGTH = 254
 UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105  (a marker, not a password)
 
 
-class AccountError(ValueError):
+class AccountError(FieldError):
     """An account change cannot be made as asked; `message` says why (Vietnamese), `field` where."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 class UsernameTaken(AccountError):

@@ -14,17 +14,15 @@ from app.consultations import rules
 from app.consultations.choices import PRESET, choice_label
 from app.consultations.models import DECISION_FORMS, CommunityDecision
 from app.consultations.services import consultation_of
+from app.errors import FieldError
 from app.extensions import db
 from app.ledger.chain import record
 
 NOT_ADOPTABLE = frozenset({"disagree", "other"})
 
 
-class DecisionError(ValueError):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class DecisionError(FieldError):
+    """The community decision cannot be recorded as given; `message` says why in Vietnamese, `field` where."""
 
 
 def decision_options(notice):

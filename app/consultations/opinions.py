@@ -17,19 +17,18 @@ from app.consultations import identity
 from app.consultations.models import UNKNOWN_VILLAGE, Opinion, OpinionRevision
 from app.consultations.services import match_village
 from app.consultations.verification import VerificationError, confirm_code
+from app.errors import FieldError
 from app.extensions import db
 
 MAX_COMMENT_LENGTH = 2000
 MAX_NAME_LENGTH = 120
 
 
-class OpinionError(ValueError):
+class OpinionError(FieldError):
     """The opinion is refused: `message` in Vietnamese, `field` the field at fault, `status` for the API."""
 
     def __init__(self, message, field=None, status=422):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, field)
         self.status = status
 
 

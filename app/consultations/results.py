@@ -15,6 +15,7 @@ from app.clock import to_local, utcnow
 from app.consultations import rules
 from app.consultations.models import ConsultationResult
 from app.consultations.tallies import comment_counts, document_sha256, frozen_document, live_tallies
+from app.errors import FieldError
 from app.extensions import db
 from app.ledger.chain import record
 from app.ledger.models import AuditEntry
@@ -22,11 +23,8 @@ from app.ledger.models import AuditEntry
 PUBLISHED_ACTION = "consultation.result_published"
 
 
-class ResultError(ValueError):
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class ResultError(FieldError):
+    """The result cannot be published as given; `message` says why in Vietnamese, `field` where."""
 
 
 def publish_result(consultation, summary, answers, reason, actor):

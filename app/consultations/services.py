@@ -14,6 +14,7 @@ from app.clock import local_today, to_local, utcnow
 from app.consultations import rules
 from app.consultations.choices import AGREE_DISAGREE, CHOICE_SETS, build_choices, preset_choices
 from app.consultations.models import Consultation, Opinion
+from app.errors import FieldError
 from app.extensions import db
 from app.ledger.chain import record
 from app.notices import services as notice_services
@@ -26,13 +27,8 @@ MAX_VILLAGES = 60
 MAX_VILLAGE_LENGTH = 120
 
 
-class ConsultationError(ValueError):
+class ConsultationError(FieldError):
     """The change cannot be made; `message` says why in Vietnamese, `field` names the form field if any."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 def consultation_of(notice_id):

@@ -15,6 +15,7 @@ from app.clock import utcnow
 from app.consultations import identity
 from app.consultations.messages import CODE_TEMPLATE
 from app.consultations.models import VerificationCode
+from app.errors import FieldError
 from app.extensions import db
 from app.outbox.queue import notify
 
@@ -26,14 +27,12 @@ DEFAULT_CODES_PER_ADDRESS = 30  # per hour
 CHECKED_CODES = 5  # the newest codes of a phone a typed code is compared with
 
 
-class VerificationError(ValueError):
+class VerificationError(FieldError):
     """A code could not be sent or did not confirm the phone; `message` in Vietnamese, `status` for the API."""
 
     def __init__(self, message, status=422, field="code"):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, field)
         self.status = status
-        self.field = field
 
 
 def _limit(name, default):

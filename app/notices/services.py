@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from app import workdays
 from app.clock import local_today, utcnow
+from app.errors import FieldError
 from app.extensions import db
 from app.ledger.chain import record
 from app.notices.models import Attachment, Notice, NoticeVersion
@@ -43,14 +44,9 @@ class NoticeStateError(Exception):
     """The action does not apply to the notice in its current state."""
 
 
-class NoticeChangeRefused(ValueError):
+class NoticeChangeRefused(FieldError):
     """A rule registered by a higher layer refuses the change; `message` says why in Vietnamese, `field`
     names the form field at fault (or None)."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
 
 
 # rule(notice, changes) -> None, or raise NoticeChangeRefused; `changes` maps each field about to change
